@@ -139,6 +139,29 @@ public final class Dim implements Comparable<Dim> {
         return q.orElseGet(() -> atom(new Atom.Div(this, d, false)));
     }
 
+    /**
+     * Whether this dim is provably at least 0 when every variable is a size of at least 1 (the
+     * assumption under which symbolic slice bounds are resolved). Conservative: false means
+     * "not proven". Shifting each variable {@code v} to {@code v + 1} makes the claim "every
+     * coefficient is non-negative, for variables at least 0", which needs no search.
+     */
+    public boolean isProvablyNonNegative() {
+        Map<String, Dim> shift = new TreeMap<>();
+        for (String v : variables()) shift.put(v, var(v).plus(1));
+        return substitute(shift).hasNonNegativeCoefficients();
+    }
+
+    /** Every coefficient non-negative and every division atom of such dims (variables at least 0). */
+    private boolean hasNonNegativeCoefficients() {
+        for (var e : terms.entrySet()) {
+            if (e.getValue() < 0) return false;
+            for (Atom a : e.getKey().atoms) {
+                if (a instanceof Atom.Div d && !(d.num().hasNonNegativeCoefficients() && d.den().hasNonNegativeCoefficients())) return false;
+            }
+        }
+        return true;
+    }
+
     public boolean isConstant() {
         return terms.isEmpty() || (terms.size() == 1 && terms.containsKey(Monomial.ONE));
     }

@@ -8,6 +8,11 @@ import java.util.Objects;
  * {@code double[]} (f64), {@code long[]} (all integer types) or {@code boolean[]} (bool); see
  * {@link DType#storage()}. The arrays are never exposed for writing: the accessors copy, and the
  * {@code of...} factories take ownership of the array they are given.
+ *
+ * <p>A tensor of dtype f16 or bf16 holds only floats that are exactly representable in that type:
+ * {@link #ofFloats(DType, long[], float[])}, {@link #fromDoubles} and {@link #cast} round to nearest
+ * (ties to even, NaN kept, overflow to infinity) when the dtype is f16 or bf16, so that widening to f32
+ * and narrowing back for storage are both exact (see {@link HalfFloats}).
  */
 public final class Tensor {
     /** Rank limit from DESIGN.md §8. */
@@ -50,8 +55,17 @@ public final class Tensor {
         return n;
     }
 
+    /**
+     * A tensor over {@code data}, which it takes ownership of. For f16 and bf16 the elements are rounded
+     * in place to the nearest value of that type.
+     */
     public static Tensor ofFloats(DType dtype, long[] shape, float[] data) {
         if (dtype.storage() != DType.Storage.FLOAT) throw new IllegalArgumentException(dtype + " is not held as floats");
+        switch (dtype) {
+            case F16 -> { for (int i = 0; i < data.length; i++) data[i] = HalfFloats.roundToF16(data[i]); }
+            case BF16 -> { for (int i = 0; i < data.length; i++) data[i] = HalfFloats.roundToBf16(data[i]); }
+            default -> { }
+        }
         return new Tensor(dtype, shape, data);
     }
 
@@ -78,13 +92,20 @@ public final class Tensor {
         };
     }
 
-    /** A tensor of {@code dtype} whose element i is {@code values[i]} converted as by a C cast (bool: != 0). */
+    /**
+     * A tensor of {@code dtype} whose element i is {@code values[i]} converted as by a C cast (bool: != 0);
+     * f16 and bf16 round the double once, directly to the nearest value of that type.
+     */
     public static Tensor fromDoubles(DType dtype, long[] shape, double[] values) {
         int n = values.length;
         return switch (dtype.storage()) {
             case FLOAT -> {
                 float[] f = new float[n];
-                for (int i = 0; i < n; i++) f[i] = (float) values[i];
+                switch (dtype) {
+                    case F16 -> { for (int i = 0; i < n; i++) f[i] = HalfFloats.roundToF16(values[i]); }
+                    case BF16 -> { for (int i = 0; i < n; i++) f[i] = HalfFloats.roundToBf16(values[i]); }
+                    default -> { for (int i = 0; i < n; i++) f[i] = (float) values[i]; }
+                }
                 yield new Tensor(dtype, shape, f);
             }
             case DOUBLE -> new Tensor(dtype, shape, values.clone());
@@ -165,7 +186,10 @@ public final class Tensor {
         return new Tensor(dtype, newShape, data);
     }
 
-    /** Same elements converted to {@code target} (float to int truncates toward zero, as ONNX Cast). */
+    /**
+     * Same elements converted to {@code target} (float to int truncates toward zero, as ONNX Cast;
+     * to f16/bf16 rounds to nearest even).
+     */
     public Tensor cast(DType target) {
         if (target == dtype) return this;
         return fromDoubles(target, shape, toDoubleArray());

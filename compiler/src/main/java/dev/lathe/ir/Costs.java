@@ -1,0 +1,117 @@
+package dev.lathe.ir;
+
+import dev.lathe.runtime.DType;
+import java.util.List;
+
+/**
+ * Static cost estimates for pass reports and the cost model. FLOPs are symbolic (a {@link Dim}
+ * in the graph's dims) and count one multiply-add as 2 FLOPs. Conventions per op, with
+ * {@code numel(t)} the element count of t:
+ * <ul>
+ *   <li>elementwise (unary incl. gelu/leaky_relu/clip, binary, compare, where, cast): 1 per
+ *       output element, whatever the scalar function costs;</li>
+ *   <li>matmul {@code [..., M, K] @ [..., K, N]}: {@code 2 * numel(out) * K} (2*M*N*K per batch);
+ *       linear: {@code 2 * numel(out) * I}, plus {@code numel(out)} for the bias;</li>
+ *   <li>sum/mean/max/min/argmax: 1 per input element; global_avg_pool likewise;</li>
+ *   <li>softmax and log_softmax: 5 per element (max, subtract, exp, sum, divide or log);</li>
+ *   <li>layer_norm: 6 per element (mean, subtract, square, sum, normalize, scale), plus 1 with a
+ *       bias; rms_norm: 4 (square, sum, normalize, scale); batch_norm: 2 (scale and shift folded);</li>
+ *   <li>conv2d: {@code 2 * N * O * OH * OW * (C / groups) * KH * KW}, plus {@code numel(out)}
+ *       for the bias; pooling: {@code numel(out) * KH * KW};</li>
+ *   <li>attention {@code q [B, SQ, D], k [B, SK, D], v [B, SK, DV]}:
+ *       {@code 2 * B * SQ * SK * D} for the scores plus {@code 2 * B * SQ * SK * DV} for the
+ *       weighted sum (so {@code 4 * B * SQ * SK * D} when DV = D), plus softmax over the
+ *       {@code B * heads * SQ * SK} scores at 5 each (scaling and masking not counted);</li>
+ *   <li>data movement (reshape, transpose, flatten, concat, split, slice, squeeze, unsqueeze,
+ *       gather, embedding, constant): 0.</li>
+ * </ul>
+ */
+public final class Costs {
+    private Costs() {}
+
+    public static Dim flops(Node node) {
+        Dim out = numel(node.outputs().getFirst().type());
+        return switch (node) {
+            case Node.Unary n -> out;
+            case Node.Gelu n -> out;
+            case Node.LeakyRelu n -> out;
+            case Node.Clip n -> out;
+            case Node.Binary n -> out;
+            case Node.Compare n -> out;
+            case Node.Where n -> out;
+            case Node.Cast n -> out;
+            case Node.MatMul n -> out.times(2).times(n.a().type().dim(-1));
+            case Node.Linear n -> out.times(2).times(n.x().type().dim(-1)).plus(n.b() == null ? Dim.of(0) : out);
+            case Node.Reduce n -> numel(n.x().type());
+            case Node.ArgMax n -> numel(n.x().type());
+            case Node.GlobalAvgPool n -> numel(n.x().type());
+            case Node.Softmax n -> out.times(5);
+            case Node.LayerNorm n -> out.times(n.b() == null ? 6 : 7);
+            case Node.RmsNorm n -> out.times(4);
+            case Node.BatchNorm n -> out.times(2);
+            case Node.Conv2d n -> {
+                TensorType w = n.w().type(); // [O, C / groups, KH, KW]
+                Dim macs = out.times(w.dim(1)).times(w.dim(2)).times(w.dim(3));
+                yield macs.times(2).plus(n.b() == null ? Dim.of(0) : out);
+            }
+            case Node.Pool2d n -> out.times(n.kernel().get(0) * (long) n.kernel().get(1));
+            case Node.Attention n -> {
+                TensorType q = n.q().type(), k = n.k().type(), v = n.v().type();
+                Dim scores = q.dim(0).times(q.dim(1)).times(k.dim(1)); // B * SQ * SK
+                yield scores.times(2).times(q.dim(2).plus(v.dim(2))).plus(scores.times(n.heads()).times(5));
+            }
+            case Node.Reshape n -> Dim.of(0);
+            case Node.Transpose n -> Dim.of(0);
+            case Node.Flatten n -> Dim.of(0);
+            case Node.Concat n -> Dim.of(0);
+            case Node.Split n -> Dim.of(0);
+            case Node.Slice n -> Dim.of(0);
+            case Node.Squeeze n -> Dim.of(0);
+            case Node.Unsqueeze n -> Dim.of(0);
+            case Node.Gather n -> Dim.of(0);
+            case Node.Embedding n -> Dim.of(0);
+            case Node.Constant n -> Dim.of(0);
+        };
+    }
+
+    /** The sum of {@link #flops(Node)} over the graph's nodes. */
+    public static Dim flops(Graph graph) {
+        Dim total = Dim.of(0);
+        for (Node n : graph.nodes()) total = total.plus(flops(n));
+        return total;
+    }
+
+    /** Number of elements of a param (params have static shapes, IrVerifier V4). */
+    public static long paramCount(Param p) {
+        long n = 1;
+        for (long d : p.type().staticShape()) n = Math.multiplyExact(n, d);
+        return n;
+    }
+
+    /** Storage bytes of a param in its declared element type; i4 and u4 pack two per byte. */
+    public static long bytes(Param p) {
+        long n = paramCount(p);
+        DType t = p.type().dtype();
+        return t == DType.I4 || t == DType.U4 ? (n + 1) / 2 : Math.multiplyExact(n, t.storageBytes());
+    }
+
+    /** Total param elements of a graph. */
+    public static long params(Graph graph) {
+        return sum(graph.params(), true);
+    }
+
+    /** Total param storage bytes of a graph. */
+    public static long bytes(Graph graph) {
+        return sum(graph.params(), false);
+    }
+
+    private static long sum(List<Param> params, boolean count) {
+        long total = 0;
+        for (Param p : params) total = Math.addExact(total, count ? paramCount(p) : bytes(p));
+        return total;
+    }
+
+    private static Dim numel(TensorType t) {
+        return OpTyping.product(t.shape());
+    }
+}
