@@ -1,6 +1,7 @@
 package dev.lathe.interp;
 
 import dev.lathe.runtime.DType;
+import dev.lathe.runtime.HalfFloats;
 import dev.lathe.runtime.Tensor;
 
 /**
@@ -53,26 +54,11 @@ final class Store {
         return switch (dtype) {
             case F64 -> v;
             case F32 -> (float) v;
-            case F16 -> roundToSignificand(v, 11, -14, 65504.0);
-            case BF16 -> roundToSignificand(v, 8, -126, 0x1.FEp127);
+            case F16 -> HalfFloats.roundToF16(v);
+            case BF16 -> HalfFloats.roundToBf16(v);
             case BOOL -> v != 0 ? 1 : 0;
             default -> wrap(dtype, (long) v);
         };
-    }
-
-    /**
-     * Rounds straight from double to a binary format with {@code bits} significand bits, minimum
-     * normal exponent {@code minExponent} and largest finite value {@code max}. Going through
-     * float first would round twice and can miss the nearest value on ties.
-     */
-    private static double roundToSignificand(double v, int bits, int minExponent, double max) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) return v;
-        // Below the smallest normal the quantum stays that of the smallest normal (subnormals).
-        int exponent = Math.max(Math.getExponent(v), minExponent);
-        double quantum = Math.scalb(1.0, exponent - (bits - 1));
-        double r = Math.rint(v / quantum) * quantum;
-        if (Math.abs(r) > max) return Math.copySign(Double.POSITIVE_INFINITY, v);
-        return r;
     }
 
     /** {@code v} reduced to the width of an integer dtype (two's complement), as ONNX Cast does. */
