@@ -1,8 +1,27 @@
 #!/usr/bin/env bash
-# The main job on the bundled encoder example: check it, show its costs, run it on random inputs.
+# The main job on the bundled digits model (a 64-128-64-10 MLP the build trains on the UCI digits):
+# check it, compress it with a low-rank pass and report the error that introduces, compile it to a
+# JVM class, run the compiled model on the test set, and time it against the reference interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model=examples/encoder/tiny_encoder.model
-echo "== lathe check $model"; ./lathe check "$model"
-echo; echo "== lathe info $model --dim B=1 --dim S=128"; ./lathe info "$model" --dim B=1 --dim S=128
-echo; echo "== lathe run $model --random --seed 1 --dim B=1 --dim S=16"; ./lathe run "$model" --random --seed 1 --dim B=1 --dim S=16 --out target/demo
+model=examples/digits/digits.model
+pass='lowrank(energy = 0.95) on "fc*.weight"'
+data=(--in x=examples/digits/test_x.npy)
+step() { echo; echo "== lathe $*"; }
+
+step check "$model"
+./lathe check "$model"
+
+step report "$model" --pass "'$pass'" --calibration examples/digits/test_x.npy --labels examples/digits/test_y.npy
+./lathe report "$model" --pass "$pass" --calibration examples/digits/test_x.npy --labels examples/digits/test_y.npy --json target/demo/report.json
+
+step compile "$model" --pass "'$pass'" --out target/demo/digits
+./lathe compile "$model" --pass "$pass" --out target/demo/digits
+
+step run "$model" --pass "'$pass'" --backend jvm --graph accuracy "${data[@]}" --in y=examples/digits/test_y.npy
+./lathe run "$model" --pass "$pass" --backend jvm --graph accuracy "${data[@]}" --in y=examples/digits/test_y.npy
+
+for backend in interp jvm; do
+  step bench "$model" --pass "'$pass'" --backend "$backend" "${data[@]}"
+  ./lathe bench "$model" --pass "$pass" --backend "$backend" "${data[@]}" --warmup 20 --runs 50 | tail -1
+done

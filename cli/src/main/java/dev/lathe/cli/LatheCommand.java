@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lathe", mixinStandardHelpOptions = true, versionProvider = LatheVersion.class,
         description = "Compile, check and run .model neural-network graphs on the JVM.",
-        subcommands = {CheckCommand.class, FmtCommand.class, IrCommand.class, RunCommand.class, InfoCommand.class,
+        subcommands = {CheckCommand.class, FmtCommand.class, IrCommand.class, RunCommand.class, CompileCommand.class, BenchCommand.class, ReportCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LatheCommand {
     public static final int OK = 0;

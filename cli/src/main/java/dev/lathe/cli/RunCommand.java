@@ -2,13 +2,8 @@ package dev.lathe.cli;
 
 import dev.lathe.api.Lathe;
 import dev.lathe.api.LoadedModel;
-import dev.lathe.diag.Diagnostic;
-import dev.lathe.diag.DiagnosticException;
-import dev.lathe.diag.ErrorCode;
 import dev.lathe.ir.Graph;
-import dev.lathe.ir.GraphInput;
-import dev.lathe.interp.InputException;
-import dev.lathe.interp.Interpreter;
+import dev.lathe.pass.PipelineResult;
 import dev.lathe.runtime.Tensor;
 import dev.lathe.runtime.io.Npy;
 import java.io.IOException;
@@ -17,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,13 +40,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "write <output name>.npy for each output into DIR")
     Path out;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "interp",
-            description = "execution backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    Backend backend;
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "execution backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: jvm when the JVM backend compiles every op of the graph, else interp)")
+    Execution.Backend backend;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "threads for the jvm backend's kernels (default: ${DEFAULT-VALUE})")
+    int threads;
 
     @Spec CommandSpec spec;
-
-    enum Backend { interp }
 
     @Override
     public Integer call() {
@@ -60,48 +55,19 @@ final class RunCommand implements Callable<Integer> {
         LoadedModel loaded = Lathe.load(model.file, model.toLoadOptions());
         PrintWriter stdout = spec.commandLine().getOut();
         Warnings.print(spec.commandLine().getErr(), loaded.warnings());
-        if (!loaded.plan().isEmpty()) {
-            spec.commandLine().getErr().printf("warning: %d pass target%s planned; pass rewrites are not implemented in this version, so the model runs uncompressed%n",
-                    loaded.plan().passes().size(), loaded.plan().passes().size() == 1 ? "" : "s");
-        }
-        Graph graph = Lathe.requireBound(loaded);
+        // The planned passes rewrite the graph before it runs; targets they skip are warned about.
+        PipelineResult compressed = Compression.apply(loaded, List.of());
+        Compression.warnSkipped(spec.commandLine().getErr(), compressed);
+        Graph graph = compressed.graph();
         Map<String, Tensor> feed = random
                 ? RandomInputs.generate(graph, RandomInputs.dimValues(graph, DimOption.parse(dims)), seed)
-                : readInputs(graph);
-        Map<String, Tensor> results;
-        try {
-            results = Interpreter.run(graph, feed);
-        } catch (InputException e) {
-            throw new DiagnosticException(Diagnostic.error(e.code(), spanOfInput(graph, e.getMessage()), e.getMessage()));
-        }
+                : Execution.readInputs(graph, inputs);
+        if (threads < 1) throw new UserError("--threads must be at least 1");
+        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), backend, threads, spec.commandLine().getErr());
+        Map<String, Tensor> results = runner.run(feed);
         for (var e : results.entrySet()) stdout.println(TensorSummary.describe(e.getKey(), e.getValue()));
         if (out != null) writeOutputs(results);
         return LatheCommand.OK;
-    }
-
-    private Map<String, Tensor> readInputs(Graph graph) {
-        Map<String, Tensor> feed = new LinkedHashMap<>();
-        for (String spec : inputs) {
-            int eq = spec.indexOf('=');
-            if (eq <= 0) throw new UserError("--in expects NAME=FILE.npy, got '" + spec + "'");
-            String name = spec.substring(0, eq);
-            Path file = Path.of(spec.substring(eq + 1));
-            try {
-                feed.put(name, Npy.read(file));
-            } catch (IOException | RuntimeException e) {
-                throw new DiagnosticException(Diagnostic.error(ErrorCode.E0606, spanOfInput(graph, name),
-                        "input " + name + ": cannot read " + file + ": " + e.getMessage()));
-            }
-        }
-        return feed;
-    }
-
-    /** Points a run-time input error at the input's declaration when the message names one. */
-    private static dev.lathe.diag.SourceSpan spanOfInput(Graph graph, String text) {
-        for (GraphInput in : graph.inputs()) {
-            if (text.equals(in.name()) || text.contains("input " + in.name()) || text.contains("'" + in.name() + "'")) return in.provenance().span();
-        }
-        return graph.inputs().isEmpty() ? dev.lathe.diag.SourceSpan.UNKNOWN : graph.inputs().getFirst().provenance().span();
     }
 
     private void writeOutputs(Map<String, Tensor> results) {

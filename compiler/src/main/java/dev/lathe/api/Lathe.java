@@ -6,10 +6,12 @@ import dev.lathe.diag.ErrorCode;
 import dev.lathe.frontend.elab.ElaboratedModel;
 import dev.lathe.frontend.elab.Elaborator;
 import dev.lathe.frontend.elab.InstanceInfo;
+import dev.lathe.backend.jvm.JvmCompiler;
 import dev.lathe.ir.Graph;
 import dev.lathe.pass.PassPlan;
 import dev.lathe.pass.PassPlanner;
 import dev.lathe.pass.PassStatement;
+import dev.lathe.runtime.model.CompiledModel;
 import dev.lathe.weights.BindResult;
 import dev.lathe.weights.WeightsBinder;
 import java.nio.file.Path;
@@ -65,6 +67,27 @@ public final class Lathe {
         throw new DiagnosticException(Diagnostic.error(ErrorCode.E0403, graph.params().getFirst().provenance().span(),
                 "the graph has " + graph.params().size() + " params but the model declares no weights file"
                         + " (add `weights \"file.safetensors\";` or pass --weights)"));
+    }
+
+    /**
+     * Loads a model, runs its pass pipeline (as {@code lathe run} and {@code lathe compile} do; skipped
+     * targets are not reported here, see {@code lathe report}) and compiles the resulting graph with
+     * the JVM backend into a {@link CompiledModel}: a hidden class defined in this JVM, weights shared
+     * with the graph.
+     *
+     * @throws DiagnosticException for errors in the model (as {@link #load}) or an unbound graph (E0403)
+     * @throws dev.lathe.lower.UnsupportedOpException for an op the JVM backend does not compile
+     */
+    public static CompiledModel compile(Path modelFile, LoadOptions loadOptions, CompileOptions options) {
+        LoadedModel loaded = load(modelFile, loadOptions);
+        Graph graph = dev.lathe.pass.PassPipeline.standard().run(requireBound(loaded), loaded.plan()).graph();
+        String stem = modelFile.getFileName().toString().replaceFirst("\\.model$", "");
+        return compile(graph, JvmCompiler.className(stem, graph.name()), options);
+    }
+
+    /** Compiles a bound graph (see {@link #compile(Path, LoadOptions, CompileOptions)}). */
+    public static CompiledModel compile(Graph bound, String className, CompileOptions options) {
+        return JvmCompiler.compile(bound, className, options.lowering(), options.run());
     }
 
     private static Map<String, String> instanceKinds(ElaboratedModel model) {

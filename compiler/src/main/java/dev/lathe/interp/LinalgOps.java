@@ -79,6 +79,49 @@ public final class LinalgOps {
         return Store.doubles(x.dtype(), shape, out);
     }
 
+    /**
+     * {@code x: [..., in] @ transpose(a: [r, in]) @ transpose(b: [out, r]) + bias: [out] -> [..., out]}
+     * ({@code bias} may be null): two products through one [rows, r] intermediate, which stays in
+     * double so the result is rounded once, like every other op; W = b a is never formed.
+     */
+    public static Tensor lowRankLinear(Tensor x, Tensor a, Tensor b, Tensor bias) {
+        ElementwiseOps.requireSameDtype("lowrank_linear", x, a);
+        ElementwiseOps.requireSameDtype("lowrank_linear", x, b);
+        if (x.rank() == 0 || a.rank() != 2 || b.rank() != 2 || x.dim(-1) != a.dim(1) || b.dim(1) != a.dim(0)) {
+            throw new InterpreterException("lowrank_linear: shapes do not fit: x " + Arrays.toString(x.shape()) + ", a "
+                    + Arrays.toString(a.shape()) + ", b " + Arrays.toString(b.shape()));
+        }
+        int in = (int) a.dim(1);
+        int rank = (int) a.dim(0);
+        int outDim = (int) b.dim(0);
+        if (bias != null) {
+            ElementwiseOps.requireSameDtype("lowrank_linear", x, bias);
+            if (bias.rank() != 1 || bias.dim(0) != outDim) {
+                throw new InterpreterException("lowrank_linear: bias " + Arrays.toString(bias.shape()) + " does not match b " + Arrays.toString(b.shape()));
+            }
+        }
+        int rows = Axes.product(x.shape(), 0, x.rank() - 1);
+        double[] t = new double[rank];
+        double[] out = new double[rows * outDim];
+        for (int r = 0; r < rows; r++) {
+            // t = x[r] @ a^T: [in] x [in, rank]
+            for (int k = 0; k < rank; k++) {
+                double s = 0;
+                for (int i = 0; i < in; i++) s += x.getDouble(r * in + i) * a.getDouble(k * in + i);
+                t[k] = s;
+            }
+            // out[r] = t @ b^T + bias: [rank] x [rank, out]
+            for (int o = 0; o < outDim; o++) {
+                double s = bias == null ? 0 : bias.getDouble(o);
+                for (int k = 0; k < rank; k++) s += t[k] * b.getDouble(o * rank + k);
+                out[r * outDim + o] = s;
+            }
+        }
+        long[] shape = x.shape();
+        shape[shape.length - 1] = outDim;
+        return Store.doubles(x.dtype(), shape, out);
+    }
+
     private static long[] remove(long[] shape, int axis) {
         long[] out = new long[shape.length - 1];
         for (int i = 0, j = 0; i < shape.length; i++) {

@@ -43,6 +43,7 @@ final class NodeEvaluator {
             case Node.Where w -> ElementwiseOps.where(value.apply(w.cond()), value.apply(w.a()), value.apply(w.b()));
             case Node.MatMul m -> LinalgOps.matmul(value.apply(m.a()), value.apply(m.b()));
             case Node.Linear l -> LinalgOps.linear(value.apply(l.x()), value.apply(l.w()), optional(l.b(), value));
+            case Node.LowRankLinear l -> LinalgOps.lowRankLinear(value.apply(l.x()), value.apply(l.a()), value.apply(l.b()), optional(l.bias(), value));
             case Node.Reduce r -> reduce(r, value.apply(r.x()));
             case Node.ArgMax a -> ReductionOps.argmax(value.apply(a.x()), a.axis(), a.keepdims());
             case Node.Softmax s -> s.log() ? SoftmaxOps.logSoftmax(value.apply(s.x()), s.axis()) : SoftmaxOps.softmax(value.apply(s.x()), s.axis());

@@ -11,7 +11,8 @@ import java.util.List;
  *   <li>elementwise (unary incl. gelu/leaky_relu/clip, binary, compare, where, cast): 1 per
  *       output element, whatever the scalar function costs;</li>
  *   <li>matmul {@code [..., M, K] @ [..., K, N]}: {@code 2 * numel(out) * K} (2*M*N*K per batch);
- *       linear: {@code 2 * numel(out) * I}, plus {@code numel(out)} for the bias;</li>
+ *       linear: {@code 2 * numel(out) * I}, plus {@code numel(out)} for the bias;
+ *       lowrank_linear of rank R: {@code 2 * numel(x) * R + 2 * numel(out) * R}, plus the bias;</li>
  *   <li>sum/mean/max/min/argmax: 1 per input element; global_avg_pool likewise;</li>
  *   <li>softmax and log_softmax: 5 per element (max, subtract, exp, sum, divide or log);</li>
  *   <li>layer_norm: 6 per element (mean, subtract, square, sum, normalize, scale), plus 1 with a
@@ -42,6 +43,10 @@ public final class Costs {
             case Node.Cast n -> out;
             case Node.MatMul n -> out.times(2).times(n.a().type().dim(-1));
             case Node.Linear n -> out.times(2).times(n.x().type().dim(-1)).plus(n.b() == null ? Dim.of(0) : out);
+            // x [rows, I] @ a^T [I, R] then [rows, R] @ b^T [R, O]: 2 * rows * R * (I + O).
+            case Node.LowRankLinear n -> numel(n.x().type()).times(2 * n.rank())
+                    .plus(out.times(2 * n.rank()))
+                    .plus(n.bias() == null ? Dim.of(0) : out);
             case Node.Reduce n -> numel(n.x().type());
             case Node.ArgMax n -> numel(n.x().type());
             case Node.GlobalAvgPool n -> numel(n.x().type());

@@ -86,6 +86,7 @@ public final class IrPrinter {
             case Node.Where n -> List.of();
             case Node.MatMul n -> List.of();
             case Node.Linear n -> List.of();
+            case Node.LowRankLinear n -> List.of("rank=" + n.rank());
             case Node.Reduce n -> List.of("axes=" + n.axes(), "keepdims=" + n.keepdims());
             case Node.ArgMax n -> List.of("axis=" + n.axis(), "keepdims=" + n.keepdims());
             case Node.Softmax n -> List.of("axis=" + n.axis());

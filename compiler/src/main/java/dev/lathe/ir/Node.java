@@ -203,6 +203,29 @@ public sealed interface Node {
     }
 
     /**
+     * A linear layer whose weight is held factored, {@code W ~ B A} (made by the {@code lowrank}
+     * pass, DESIGN.md §3): x [..., I], a [R, I], b [O, R], bias [O] or null gives
+     * {@code (x @ transpose(a)) @ transpose(b) + bias}, [..., O]. Costs 2R(I + O) FLOPs per row
+     * instead of 2IO, which is the point. Backends compute it as two GEMMs through an [..., R]
+     * intermediate and never form W.
+     */
+    record LowRankLinear(Value x, Value a, Value b, Value bias, Value out, Provenance provenance) implements Node {
+        public LowRankLinear {
+            check("lowrank_linear", () -> List.of(OpTyping.lowRankLinear(x.type(), a.type(), b.type(), typeOf(bias))), List.of(out),
+                    x, a, b, out, provenance);
+        }
+
+        /** The rank R of the factorization. */
+        public long rank() {
+            return a.type().staticShape()[0];
+        }
+
+        public List<Value> inputs() { return present(x, a, b, bias); }
+        public List<Value> outputs() { return List.of(out); }
+        public String opName() { return "lowrank_linear"; }
+    }
+
+    /**
      * Reduction over {@code axes}: sorted, distinct, non-negative; the empty source list ("all
      * dims") is stored as every axis, so an empty list here reduces nothing (a rank-0 input).
      */

@@ -126,6 +126,29 @@ public final class OpTyping {
         return new TensorType(x.dtype(), out);
     }
 
+    /**
+     * x [..., I] @ transpose(a [R, I]) @ transpose(b [O, R]) + bias [O] gives [..., O]: a
+     * factored linear layer. The factors have static shapes (they are params).
+     */
+    public static TensorType lowRankLinear(TensorType x, TensorType a, TensorType b, TensorType bias) throws OpTypeException {
+        String op = "lowrank_linear";
+        requireFloat(op, x);
+        requireSameDtype(op, x, a);
+        requireSameDtype(op, x, b);
+        if (x.rank() == 0) throw new OpTypeException(ErrorCode.E0303, op + " needs an input of rank at least 1, got " + x);
+        if (a.rank() != 2 || !a.isStatic()) throw new OpTypeException(ErrorCode.E0303, op + " needs a static factor a [rank, in], got " + a);
+        if (b.rank() != 2 || !b.isStatic()) throw new OpTypeException(ErrorCode.E0303, op + " needs a static factor b [out, rank], got " + b);
+        if (!x.dim(-1).equals(a.dim(1))) throw mismatch(op, x, a);
+        if (!a.dim(0).equals(b.dim(1))) throw mismatch(op, a, b);
+        if (bias != null) {
+            requireSameDtype(op, x, bias);
+            if (bias.rank() != 1 || !bias.dim(0).equals(b.dim(0))) throw mismatch(op, b, bias);
+        }
+        List<Dim> out = new ArrayList<>(x.shape());
+        out.set(out.size() - 1, b.dim(0));
+        return new TensorType(x.dtype(), out);
+    }
+
     // ---- reductions and softmax --------------------------------------------------------------
 
     /** Reduces the given sorted, distinct, non-negative axes (all of them for "all dims"). */
@@ -561,6 +584,7 @@ public final class OpTyping {
             case Node.Where n -> List.of(where(n.cond().type(), n.a().type(), n.b().type()));
             case Node.MatMul n -> List.of(matmul(n.a().type(), n.b().type()));
             case Node.Linear n -> List.of(linear(n.x().type(), n.w().type(), typeOf(n.b())));
+            case Node.LowRankLinear n -> List.of(lowRankLinear(n.x().type(), n.a().type(), n.b().type(), typeOf(n.bias())));
             case Node.Reduce n -> List.of(reduce(n.kind(), n.x().type(), n.axes(), n.keepdims()));
             case Node.ArgMax n -> List.of(argmax(n.x().type(), n.axis(), n.keepdims()));
             case Node.Softmax n -> List.of(softmax(n.opName(), n.x().type(), n.axis()));

@@ -67,14 +67,17 @@ public final class PassRegistry {
                         new ArgInfo("energy", ArgType.FLOAT, UNIT_OPEN_CLOSED, null,
                                 "the smallest r whose singular values keep this fraction of sum(sigma^2)"),
                         new ArgInfo("threshold", ArgType.FLOAT, UNIT_CLOSED_OPEN, null,
-                                "drop singular values below threshold * sigma_max (WeLore-style normalized)"),
+                                "drop singular values whose min-max normalized value (sigma - sigma_min) / (sigma_max - sigma_min) "
+                                        + "is below this (WeLore); a constant spectrum keeps all"),
                         new ArgInfo("min_saving", ArgType.FLOAT, UNIT_CLOSED_OPEN, 0.1,
                                 "skip the target unless r(m + n) < (1 - min_saving) m n"),
                         new ArgInfo("compensate", ArgType.BOOL, new Allowed.Any(), false,
-                                "refit the factors on calibration inputs to compensate the truncation error")),
+                                "fit the factors to calibration activations (EoRA); on a weight an earlier pass made lossy, "
+                                        + "add a low-rank path for its error")),
                 TargetKind.PARAM,
-                "a rank-2 float weight [m, n] (out, in) used by linear or matmul; skipped with a report line when "
-                        + "r(m + n) >= (1 - min_saving) m n",
+                "a float weight used only as the weight of linear [out, in], the right operand of matmul [in, out] (rank 2), "
+                        + "or the kernel of a 1x1 conv2d with groups = 1, and not factored before; compensate needs calibration "
+                        + "inputs and a linear or matmul weight; skipped with a report line when r(m + n) >= (1 - min_saving) m n",
                 List.of(new ExactlyOneOf(List.of("rank", "ratio", "energy", "threshold"))),
                 Set.of());
     }

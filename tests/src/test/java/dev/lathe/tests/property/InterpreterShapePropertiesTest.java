@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * output has the dtype of its IR type and the shape of that type evaluated with the case's dims.
  * Fixed seeds keep CI reproducible; a failure prints the shrunk graph, its inputs and its recipe.
  */
-class InterpreterShapeProperties {
+class InterpreterShapePropertiesTest {
     /** Enough to shrink a failing graph to a few nodes without letting a failing run take minutes. */
     private static final int SHRINK_CYCLES = 2_000;
 
@@ -52,7 +52,7 @@ class InterpreterShapeProperties {
 
     private static void check(GraphConfig config, long seed, int examples) {
         qt().withFixedSeed(seed).withExamples(examples).withShrinkCycles(SHRINK_CYCLES).forAll(GraphGens.cases(config))
-                .checkAssert(InterpreterShapeProperties::outputsMatchTheirTypes);
+                .checkAssert(InterpreterShapePropertiesTest::outputsMatchTheirTypes);
     }
 
     private static void outputsMatchTheirTypes(GraphCase c) {

@@ -1,0 +1,53 @@
+package dev.lathe.pass;
+
+import dev.lathe.pass.lowrank.LowRankPass;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The pass implementations the pipeline can run, one per registered name: an explicit list
+ * (STYLE.md 3). The {@linkplain #standard() standard} library implements {@code lowrank}; the
+ * other passes of {@link PassRegistry#standard()} are {@link NotImplementedPass}es in this
+ * version. Immutable.
+ */
+public final class PassLibrary {
+    private static final PassLibrary STANDARD = standardLibrary();
+
+    private final List<Pass> passes;
+
+    public PassLibrary(List<Pass> passes) {
+        this.passes = List.copyOf(passes);
+        Set<String> names = new HashSet<>();
+        for (Pass p : this.passes) {
+            if (!names.add(p.name())) throw new IllegalArgumentException("pass " + p.name() + " is in the library twice");
+        }
+    }
+
+    public static PassLibrary standard() {
+        return STANDARD;
+    }
+
+    private static PassLibrary standardLibrary() {
+        List<Pass> passes = new ArrayList<>();
+        for (PassInfo info : PassRegistry.standard().passes()) {
+            passes.add(info.name().equals(LowRankPass.NAME) ? new LowRankPass() : new NotImplementedPass(info));
+        }
+        return new PassLibrary(passes);
+    }
+
+    public List<Pass> passes() {
+        return passes;
+    }
+
+    public Optional<Pass> lookup(String name) {
+        return passes.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The metadata of these passes, for planning statements against them. */
+    public PassRegistry registry() {
+        return new PassRegistry(passes.stream().map(Pass::info).toList());
+    }
+}
