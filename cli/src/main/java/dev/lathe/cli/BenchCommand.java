@@ -27,24 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
-    @Option(names = "--in", paramLabel = "NAME=FILE.npy", description = "an input tensor (repeatable)")
-    List<String> inputs = new ArrayList<>();
-
-    @Option(names = "--random", description = "use random inputs (floats ~ N(0, 1), ints in [0, 8))")
-    boolean random;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed for --random (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--dim", paramLabel = "NAME=N", description = "size of a named dim for --random (default: 2, clamped into its bounds)")
-    List<String> dims = new ArrayList<>();
-
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "execution backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: jvm when the JVM backend compiles every op of the graph, else interp)")
-    Execution.Backend backend;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "threads for the jvm backend's kernels (default: ${DEFAULT-VALUE})")
-    int threads;
+    @Mixin ExecutionOptions exec;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "untimed calls first (default: ${DEFAULT-VALUE})")
     int warmup;
@@ -56,8 +39,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (random == !inputs.isEmpty()) throw new UserError("give the inputs with --in NAME=FILE.npy, or --random (not both)");
-        if (threads < 1) throw new UserError("--threads must be at least 1");
+        exec.validate();
         if (warmup < 0) throw new UserError("--warmup must not be negative");
         if (runs < 1) throw new UserError("--runs must be at least 1");
         PrintWriter out = spec.commandLine().getOut();
@@ -67,14 +49,12 @@ final class BenchCommand implements Callable<Integer> {
         PipelineResult compressed = Compression.apply(loaded, List.of());
         Compression.warnSkipped(err, compressed);
         Graph graph = compressed.graph();
-        Map<String, Tensor> feed = random
-                ? RandomInputs.generate(graph, RandomInputs.dimValues(graph, DimOption.parse(dims)), seed)
-                : Execution.readInputs(graph, inputs);
+        Map<String, Tensor> feed = exec.feed(graph);
         long compileStart = System.nanoTime();
-        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), backend, threads, err);
+        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), exec.backend, exec.threads, err);
         double compileMs = (System.nanoTime() - compileStart) / 1e6;
         out.printf(Locale.ROOT, "model %s, graph %s, backend %s, threads %d%n", model.file.getFileName(), graph.name(), runner.backend(),
-                runner.backend().equals("jvm") ? threads : 1);
+                runner.backend().equals("jvm") ? exec.threads : 1);
         for (var e : feed.entrySet()) out.printf("input %s: %s%s%n", e.getKey(), e.getValue().dtype().sourceName(), Arrays.toString(e.getValue().shape()));
         if (runner.backend().equals("jvm")) out.printf(Locale.ROOT, "compile: %.1f ms%n", compileMs);
         for (int i = 0; i < warmup; i++) runner.run(feed);

@@ -25,33 +25,16 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RunCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
-    @Option(names = "--in", paramLabel = "NAME=FILE.npy", description = "an input tensor (repeatable)")
-    List<String> inputs = new ArrayList<>();
-
-    @Option(names = "--random", description = "use random inputs (floats ~ N(0, 1), ints in [0, 8))")
-    boolean random;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed for --random (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--dim", paramLabel = "NAME=N", description = "size of a named dim for --random (default: 2, clamped into its bounds)")
-    List<String> dims = new ArrayList<>();
+    @Mixin ExecutionOptions exec;
 
     @Option(names = "--out", paramLabel = "DIR", description = "write <output name>.npy for each output into DIR")
     Path out;
-
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "execution backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: jvm when the JVM backend compiles every op of the graph, else interp)")
-    Execution.Backend backend;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "threads for the jvm backend's kernels (default: ${DEFAULT-VALUE})")
-    int threads;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (random == !inputs.isEmpty()) throw new UserError("give the inputs with --in NAME=FILE.npy, or --random (not both)");
+        exec.validate();
         LoadedModel loaded = Lathe.load(model.file, model.toLoadOptions());
         PrintWriter stdout = spec.commandLine().getOut();
         Warnings.print(spec.commandLine().getErr(), loaded.warnings());
@@ -59,11 +42,8 @@ final class RunCommand implements Callable<Integer> {
         PipelineResult compressed = Compression.apply(loaded, List.of());
         Compression.warnSkipped(spec.commandLine().getErr(), compressed);
         Graph graph = compressed.graph();
-        Map<String, Tensor> feed = random
-                ? RandomInputs.generate(graph, RandomInputs.dimValues(graph, DimOption.parse(dims)), seed)
-                : Execution.readInputs(graph, inputs);
-        if (threads < 1) throw new UserError("--threads must be at least 1");
-        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), backend, threads, spec.commandLine().getErr());
+        Map<String, Tensor> feed = exec.feed(graph);
+        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), exec.backend, exec.threads, spec.commandLine().getErr());
         Map<String, Tensor> results = runner.run(feed);
         for (var e : results.entrySet()) stdout.println(TensorSummary.describe(e.getKey(), e.getValue()));
         if (out != null) writeOutputs(results);

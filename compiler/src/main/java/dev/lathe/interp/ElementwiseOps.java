@@ -1,5 +1,6 @@
 package dev.lathe.interp;
 
+import dev.lathe.runtime.Erf;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
 import java.util.function.DoubleBinaryOperator;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lathe.interp.Erf;
+import dev.lathe.runtime.Erf;
 import dev.lathe.interp.Interpreter;
 import dev.lathe.ir.Graph;
 import dev.lathe.lower.KernelProgram;

@@ -10,8 +10,6 @@ import dev.lathe.runtime.HalfFloats;
 public final class Scalars {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double SQRT_2 = Math.sqrt(2);
-    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-    private static final double SQRT_PI = Math.sqrt(Math.PI);
 
     private Scalars() {}
 
@@ -57,26 +55,10 @@ public final class Scalars {
 
     /**
      * The error function (Abramowitz and Stegun 7.1.5 below 1, the continued fraction 7.1.14 from 1 on),
-     * the same algorithm as the reference interpreter's, so both give the same double.
+     * the one implementation the reference interpreter uses too, so both give the same double.
      */
     public static double erf(double x) {
-        if (Double.isNaN(x)) return x;
-        double a = Math.abs(x);
-        if (a >= 1) {
-            double tail = 0;
-            for (int k = 200; k >= 1; k--) tail = (k / 2.0) / (a + tail);
-            return Math.copySign(1 - Math.exp(-a * a) / SQRT_PI / (a + tail), x);
-        }
-        double x2 = x * x;
-        double term = x;
-        double sum = x;
-        for (int n = 1; n < 60; n++) {
-            term *= -x2 / n;
-            double add = term / (2 * n + 1);
-            sum += add;
-            if (Math.abs(add) <= Math.abs(sum) * 1e-17) break;
-        }
-        return TWO_OVER_SQRT_PI * sum;
+        return dev.lathe.runtime.Erf.erf(x);
     }
 
     /** Rounds to the nearest f16 value (ties to even, overflow to infinity), as the interpreter does ({@link HalfFloats}). */

@@ -1,4 +1,4 @@
-package dev.lathe.interp;
+package dev.lathe.runtime;
 
 /**
  * The error function, which Java's Math lacks. Two classical expansions from Abramowitz and

@@ -1,4 +1,4 @@
-package dev.lathe.interp;
+package dev.lathe.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
