@@ -47,7 +47,7 @@ final class Execution {
                     try {
                         return model.run(inputs);
                     } catch (ModelInputException e) {
-                        throw new DiagnosticException(Diagnostic.error(ErrorCode.valueOf(e.code()), spanOfInput(graph, e.getMessage()), e.getMessage()));
+                        throw new DiagnosticException(Diagnostic.error(ErrorCode.valueOf(e.code()), spanOfInput(graph, e.input()), e.getMessage()));
                     } catch (ModelRunException e) {
                         throw new UserError("run-time error: " + e.getMessage());
                     }
@@ -70,7 +70,7 @@ final class Execution {
                 try {
                     return Interpreter.run(graph, inputs);
                 } catch (InputException e) {
-                    throw new DiagnosticException(Diagnostic.error(e.code(), spanOfInput(graph, e.getMessage()), e.getMessage()));
+                    throw new DiagnosticException(Diagnostic.error(e.code(), spanOfInput(graph, e.input()), e.getMessage()));
                 }
             }
 
@@ -80,10 +80,10 @@ final class Execution {
         };
     }
 
-    /** Points a run-time input error at the input's declaration when the message names one. */
-    static SourceSpan spanOfInput(Graph graph, String text) {
+    /** Points a run-time input error at the declaration of the input at fault (the graph's first input for an unknown name). */
+    static SourceSpan spanOfInput(Graph graph, String input) {
         for (GraphInput in : graph.inputs()) {
-            if (text.equals(in.name()) || text.contains("input " + in.name()) || text.contains("'" + in.name() + "'")) return in.provenance().span();
+            if (in.name().equals(input)) return in.provenance().span();
         }
         return graph.inputs().isEmpty() ? SourceSpan.UNKNOWN : graph.inputs().getFirst().provenance().span();
     }

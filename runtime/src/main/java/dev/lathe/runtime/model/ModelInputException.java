@@ -10,14 +10,21 @@ public final class ModelInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String code;
+    private final String input;
 
-    public ModelInputException(String code, String message) {
+    /** {@code input} is the name of the input at fault (the first one when several are). */
+    public ModelInputException(String code, String input, String message) {
         super(message);
         this.code = code;
+        this.input = input;
     }
 
     public String code() {
         return code;
+    }
+
+    public String input() {
+        return input;
     }
 
     @Override
