@@ -44,6 +44,10 @@ final class NodeEvaluator {
             case Node.MatMul m -> LinalgOps.matmul(value.apply(m.a()), value.apply(m.b()));
             case Node.Linear l -> LinalgOps.linear(value.apply(l.x()), value.apply(l.w()), optional(l.b(), value));
             case Node.LowRankLinear l -> LinalgOps.lowRankLinear(value.apply(l.x()), value.apply(l.a()), value.apply(l.b()), optional(l.bias(), value));
+            case Node.QuantizedLinear l -> QuantOps.quantizedLinear(value.apply(l.x()), value.apply(l.q()), value.apply(l.scales()),
+                    optional(l.zeros(), value), optional(l.bias(), value), l.granularity(), l.group());
+            case Node.SparseLinear l -> SparseOps.sparseLinear(value.apply(l.x()), l.format(), value.apply(l.values()), value.apply(l.indices()),
+                    optional(l.pointers(), value), optional(l.bias(), value));
             case Node.Reduce r -> reduce(r, value.apply(r.x()));
             case Node.ArgMax a -> ReductionOps.argmax(value.apply(a.x()), a.axis(), a.keepdims());
             case Node.Softmax s -> s.log() ? SoftmaxOps.logSoftmax(value.apply(s.x()), s.axis()) : SoftmaxOps.softmax(value.apply(s.x()), s.axis());
@@ -70,6 +74,7 @@ final class NodeEvaluator {
             };
             case Node.GlobalAvgPool g -> ConvOps.globalAvgPool(value.apply(g.x()));
             case Node.Attention a -> attention(a, value);
+            case Node.LinearAttention a -> linearAttention(a, value);
             case Node.Constant c -> c.value();
             case Node.Split s -> throw new AssertionError("split has several results");
         };
@@ -121,6 +126,13 @@ final class NodeEvaluator {
         // The default scale may depend on a run-time D; the op checks that heads divides it.
         long headDim = q.rank() == 3 ? q.dim(2) / a.heads() : 1;
         return AttentionOps.attention(q, value.apply(a.k()), value.apply(a.v()), a.heads(), optional(a.mask(), value), a.causal(),
+                a.scaleFor(headDim));
+    }
+
+    private static Tensor linearAttention(Node.LinearAttention a, Function<Value, Tensor> value) {
+        Tensor q = value.apply(a.q());
+        long headDim = q.rank() == 3 ? q.dim(2) / a.heads() : 1;
+        return LinearAttentionOps.attention(q, value.apply(a.k()), value.apply(a.v()), a.heads(), a.method(), a.size(), a.seed(), a.causal(),
                 a.scaleFor(headDim));
     }
 

@@ -12,7 +12,8 @@ import java.util.List;
  *       output element, whatever the scalar function costs;</li>
  *   <li>matmul {@code [..., M, K] @ [..., K, N]}: {@code 2 * numel(out) * K} (2*M*N*K per batch);
  *       linear: {@code 2 * numel(out) * I}, plus {@code numel(out)} for the bias;
- *       lowrank_linear of rank R: {@code 2 * numel(x) * R + 2 * numel(out) * R}, plus the bias;</li>
+ *       lowrank_linear of rank R: {@code 2 * numel(x) * R + 2 * numel(out) * R}, plus the bias;
+ *       quantized_linear as the linear layer it stands for; sparse_linear: {@code 2 * rows * nnz}, plus the bias;</li>
  *   <li>sum/mean/max/min/argmax: 1 per input element; global_avg_pool likewise;</li>
  *   <li>softmax and log_softmax: 5 per element (max, subtract, exp, sum, divide or log);</li>
  *   <li>layer_norm: 6 per element (mean, subtract, square, sum, normalize, scale), plus 1 with a
@@ -23,6 +24,10 @@ import java.util.List;
  *       {@code 2 * B * SQ * SK * D} for the scores plus {@code 2 * B * SQ * SK * DV} for the
  *       weighted sum (so {@code 4 * B * SQ * SK * D} when DV = D), plus softmax over the
  *       {@code B * heads * SQ * SK} scores at 5 each (scaling and masking not counted);</li>
+ *   <li>linear_attention: linear in the sequence lengths, {@code B * (SQ + SK)} tokens at
+ *       {@code 2 m (D + DV + heads)} (favor, m features), {@code 2 D (DV / heads + 1)} (elu),
+ *       {@code 2 l (D + DV)} (nystrom, l landmarks; the pseudo-inverse not counted); window w:
+ *       {@code 2 * B * SQ * (2w - 1, or w when causal) * (D + DV)};</li>
  *   <li>data movement (reshape, transpose, flatten, concat, split, slice, squeeze, unsqueeze,
  *       gather, embedding, constant): 0.</li>
  * </ul>
@@ -47,6 +52,11 @@ public final class Costs {
             case Node.LowRankLinear n -> numel(n.x().type()).times(2 * n.rank())
                     .plus(out.times(2 * n.rank()))
                     .plus(n.bias() == null ? Dim.of(0) : out);
+            // The same multiply-adds as the linear layer it stands for; dequantization is not counted.
+            case Node.QuantizedLinear n -> out.times(2).times(n.x().type().dim(-1)).plus(n.bias() == null ? Dim.of(0) : out);
+            // rows = numel(out) / O; each row multiplies every stored weight once: 2 * rows * nnz.
+            case Node.SparseLinear n -> out.times(2 * n.nnz()).divExact(Dim.of(n.format().rows())).orElseThrow()
+                    .plus(n.bias() == null ? Dim.of(0) : out);
             case Node.Reduce n -> numel(n.x().type());
             case Node.ArgMax n -> numel(n.x().type());
             case Node.GlobalAvgPool n -> numel(n.x().type());
@@ -64,6 +74,19 @@ public final class Costs {
                 TensorType q = n.q().type(), k = n.k().type(), v = n.v().type();
                 Dim scores = q.dim(0).times(q.dim(1)).times(k.dim(1)); // B * SQ * SK
                 yield scores.times(2).times(q.dim(2).plus(v.dim(2))).plus(scores.times(n.heads()).times(5));
+            }
+            case Node.LinearAttention n -> {
+                TensorType q = n.q().type(), k = n.k().type(), v = n.v().type();
+                Dim tokens = q.dim(0).times(q.dim(1).plus(k.dim(1))); // B * (SQ + SK)
+                yield switch (n.method()) {
+                    // features of q and k (2 m D), then phi(K)^T V and phi(Q) (.) per head: 2 m (DV + heads) per token
+                    case FAVOR -> tokens.times(2L * n.size()).times(q.dim(2).plus(v.dim(2)).plus(n.heads()));
+                    // phi(K)^T V and phi(Q) (.) per head: 2 D (DV / heads + 1) per token
+                    case ELU -> tokens.times(2).times(q.dim(2)).times(v.dim(2).divExact(Dim.of(n.heads())).orElse(v.dim(2)).plus(1));
+                    case NYSTROM -> tokens.times(2L * n.size()).times(q.dim(2).plus(v.dim(2)));
+                    // each query sees at most 2 w - 1 keys (w when causal)
+                    case WINDOW -> q.dim(0).times(q.dim(1)).times(2L * (n.causal() ? n.size() : 2L * n.size() - 1)).times(q.dim(2).plus(v.dim(2)));
+                };
             }
             case Node.Reshape n -> Dim.of(0);
             case Node.Transpose n -> Dim.of(0);

@@ -87,6 +87,10 @@ public final class IrPrinter {
             case Node.MatMul n -> List.of();
             case Node.Linear n -> List.of();
             case Node.LowRankLinear n -> List.of("rank=" + n.rank());
+            case Node.QuantizedLinear n -> n.granularity() == Node.QuantGranularity.GROUP
+                    ? List.of("bits=" + n.bits(), "granularity=\"group\"", "group=" + n.group())
+                    : List.of("bits=" + n.bits(), "granularity=\"" + n.granularity().sourceName() + "\"");
+            case Node.SparseLinear n -> List.of("format=\"" + n.format() + "\"", "nnz=" + n.nnz());
             case Node.Reduce n -> List.of("axes=" + n.axes(), "keepdims=" + n.keepdims());
             case Node.ArgMax n -> List.of("axis=" + n.axis(), "keepdims=" + n.keepdims());
             case Node.Softmax n -> List.of("axis=" + n.axis());
@@ -109,6 +113,8 @@ public final class IrPrinter {
             case Node.GlobalAvgPool n -> List.of();
             case Node.Attention n -> List.of("heads=" + n.heads(), "causal=" + n.causal(),
                     "scale=" + (Double.isNaN(n.scale()) ? "default" : Double.toString(n.scale())));
+            case Node.LinearAttention n -> List.of("heads=" + n.heads(), "method=\"" + n.method().sourceName() + "\"", "size=" + n.size(),
+                    "seed=" + n.seed(), "causal=" + n.causal(), "scale=" + (Double.isNaN(n.scale()) ? "default" : Double.toString(n.scale())));
             case Node.Constant n -> List.of("value=" + values(n.value()));
         };
     }

@@ -226,6 +226,62 @@ public sealed interface Node {
     }
 
     /**
+     * A linear layer whose weight is held pruned and compressed (made by the {@code sparsify} pass,
+     * DESIGN.md §3): x [..., I], the parts of {@link SparseFormat} ({@code values}, i32
+     * {@code indices}, i32 {@code pointers} or null for N:M) for W [O, I], bias [O] or null gives
+     * {@code x @ transpose(W) + bias}, [..., O], with W zero outside the stored entries. Costs
+     * 2 nnz FLOPs per row.
+     */
+    record SparseLinear(Value x, SparseFormat format, Value values, Value indices, Value pointers, Value bias, Value out,
+                        Provenance provenance) implements Node {
+        public SparseLinear {
+            check("sparse_linear", () -> List.of(OpTyping.sparseLinear(x.type(), format, values.type(), indices.type(), typeOf(pointers),
+                    typeOf(bias))), List.of(out), x, format, values, indices, out, provenance);
+        }
+
+        /** The number of stored weights. */
+        public long nnz() {
+            long n = 1;
+            for (long d : values.type().staticShape()) n *= d;
+            return n;
+        }
+
+        public List<Value> inputs() { return present(x, values, indices, pointers, bias); }
+        public List<Value> outputs() { return List.of(out); }
+        public String opName() { return "sparse_linear"; }
+    }
+
+    /** How many weights share one scale of a {@link QuantizedLinear}: all, one output row, or a group of inputs in a row. */
+    enum QuantGranularity {
+        TENSOR, CHANNEL, GROUP;
+
+        public String sourceName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * A linear layer whose weight is held as integers (made by the {@code quantize} pass, DESIGN.md
+     * §3): x [..., I], q [O, I] of i8 / i4 (symmetric, no zero points) or u8 / u4 (asymmetric,
+     * {@code zeros} of q's dtype with the shape of {@code scales}), scales f32 [1, 1] (tensor),
+     * [O, 1] (channel) or [O, I / group] (group), bias [O] or null. The weight it stands for is
+     * {@code W[o, i] = (q[o, i] - zeros[s(o, i)]) * scales[s(o, i)]}, with {@code s(o, i)} the scale of
+     * row o (row 0 for tensor) and column {@code i / group}; the result is {@code x @ transpose(W) + bias}.
+     * {@code group} is the number of inputs sharing a scale: I for tensor and channel.
+     */
+    record QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
+                           Value out, Provenance provenance) implements Node {
+        public QuantizedLinear {
+            check("quantized_linear", () -> List.of(OpTyping.quantizedLinear(x.type(), q.type(), scales.type(), typeOf(zeros), typeOf(bias), bits,
+                    granularity, group)), List.of(out), x, q, scales, granularity, out, provenance);
+        }
+
+        public List<Value> inputs() { return present(x, q, scales, zeros, bias); }
+        public List<Value> outputs() { return List.of(out); }
+        public String opName() { return "quantized_linear"; }
+    }
+
+    /**
      * Reduction over {@code axes}: sorted, distinct, non-negative; the empty source list ("all
      * dims") is stored as every axis, so an empty list here reduces nothing (a rank-0 input).
      */
@@ -503,6 +559,56 @@ public sealed interface Node {
         public List<Value> inputs() { return present(q, k, v, mask); }
         public List<Value> outputs() { return List.of(out); }
         public String opName() { return "attention"; }
+    }
+
+    /** The feature map or approximation of a {@link LinearAttention}. */
+    enum KernelMethod {
+        /** FAVOR+: positive orthogonal random features of the softmax kernel; size = features. */
+        FAVOR,
+        /** elu(x) + 1 feature map (Katharopoulos et al.); size unused (0). */
+        ELU,
+        /** Nystrom landmarks; size = landmarks. */
+        NYSTROM,
+        /** Exact softmax over a local window; size = window. */
+        WINDOW;
+
+        public String sourceName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The kernelize argument {@code size} comes from: features, landmarks, window (none for elu). */
+        public String sizeName() {
+            return switch (this) {
+                case FAVOR -> "features";
+                case ELU -> "";
+                case NYSTROM -> "landmarks";
+                case WINDOW -> "window";
+            };
+        }
+    }
+
+    /**
+     * Attention in linear time (made by the {@code kernelize} pass from an {@link Attention} without
+     * a mask): q [B, SQ, D], k [B, SK, D], v [B, SK, DV] split into {@code heads} heads, with the
+     * {@code method}'s approximation of softmax({@code scale} q k^T) v; {@code size} is the number of
+     * features, landmarks or the window (0 for elu), {@code seed} seeds FAVOR+ features, {@code causal}
+     * as in {@link Attention}. {@code scale} is NaN for 1 / sqrt(D / heads).
+     */
+    record LinearAttention(Value q, Value k, Value v, int heads, KernelMethod method, int size, long seed, boolean causal, double scale,
+                           Value out, Provenance provenance) implements Node {
+        public LinearAttention {
+            check("linear_attention", () -> List.of(OpTyping.linearAttention(q.type(), k.type(), v.type(), heads, method, size)), List.of(out),
+                    q, k, v, method, out, provenance);
+        }
+
+        /** The scale to use once the head dim {@code D / heads} is known. */
+        public double scaleFor(long headDim) {
+            return Double.isNaN(scale) ? 1.0 / Math.sqrt(headDim) : scale;
+        }
+
+        public List<Value> inputs() { return List.of(q, k, v); }
+        public List<Value> outputs() { return List.of(out); }
+        public String opName() { return "linear_attention"; }
     }
 
     /** A literal tensor; its type is the tensor's dtype and static shape. */

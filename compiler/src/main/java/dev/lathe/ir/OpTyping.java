@@ -149,6 +149,105 @@ public final class OpTyping {
         return new TensorType(x.dtype(), out);
     }
 
+    /** {@link Node.SparseLinear}: the parts must have the shapes {@link SparseFormat} gives them. */
+    public static TensorType sparseLinear(TensorType x, SparseFormat f, TensorType values, TensorType indices, TensorType pointers,
+                                          TensorType bias) throws OpTypeException {
+        String op = "sparse_linear";
+        requireFloat(op, x);
+        requireSameDtype(op, x, values);
+        if (x.rank() == 0) throw new OpTypeException(ErrorCode.E0303, op + " needs an input of rank at least 1, got " + x);
+        if (!x.dim(-1).equals(Dim.of(f.cols()))) throw new OpTypeException(ErrorCode.E0301, "shape mismatch in " + op + ": " + x + " vs "
+                + f + " weight [" + f.rows() + ", " + f.cols() + "]");
+        if (!values.isStatic() || !indices.isStatic() || indices.dtype() != DType.I32) {
+            throw new OpTypeException(ErrorCode.E0303, op + " needs static values and i32 indices, got " + values + ", " + indices);
+        }
+        if ((pointers != null) != f.hasPointers()) {
+            throw new OpTypeException(ErrorCode.E0303, op + " " + f + " " + (f.hasPointers() ? "needs" : "takes no") + " row pointers");
+        }
+        long[] vs = values.staticShape();
+        long[] is = indices.staticShape();
+        long[] expectedIndices;
+        long pointerCount = 0;
+        switch (f.kind()) {
+            case CSR -> {
+                if (vs.length != 1) throw new OpTypeException(ErrorCode.E0303, op + " csr values must be [nnz], got " + values);
+                expectedIndices = vs;
+                pointerCount = f.rows() + 1;
+            }
+            case NM -> {
+                long kept = f.cols() / f.m() * f.n();
+                if (!java.util.Arrays.equals(vs, new long[] {f.rows(), kept})) {
+                    throw new OpTypeException(ErrorCode.E0303, op + " " + f + " values must be [" + f.rows() + ", " + kept + "], got " + values);
+                }
+                expectedIndices = vs;
+            }
+            case BSR -> {
+                if (vs.length != 3 || vs[1] != f.blockRows() || vs[2] != f.blockCols()) {
+                    throw new OpTypeException(ErrorCode.E0303, op + " " + f + " values must be [nb, " + f.blockRows() + ", " + f.blockCols()
+                            + "], got " + values);
+                }
+                expectedIndices = new long[] {vs[0]};
+                pointerCount = f.rows() / f.blockRows() + 1;
+            }
+            default -> throw new AssertionError(f.kind());
+        }
+        if (!java.util.Arrays.equals(is, expectedIndices)) throw mismatch(op, values, indices);
+        if (pointers != null && (pointers.dtype() != DType.I32 || !pointers.isStatic()
+                || !java.util.Arrays.equals(pointers.staticShape(), new long[] {pointerCount}))) {
+            throw new OpTypeException(ErrorCode.E0303, op + " " + f + " row pointers must be i32[" + pointerCount + "], got " + pointers);
+        }
+        if (bias != null) {
+            requireSameDtype(op, x, bias);
+            if (bias.rank() != 1 || !bias.dim(0).equals(Dim.of(f.rows()))) {
+                throw new OpTypeException(ErrorCode.E0301, "shape mismatch in " + op + ": bias " + bias + " vs " + f.rows() + " outputs");
+            }
+        }
+        List<Dim> out = new ArrayList<>(x.shape());
+        out.set(out.size() - 1, Dim.of(f.rows()));
+        return new TensorType(x.dtype(), out);
+    }
+
+    /**
+     * x [..., I] with a quantized weight q [O, I] (see {@link Node.QuantizedLinear}) gives [..., O]
+     * in x's dtype; q, scales and zeros have static shapes (they are params).
+     */
+    public static TensorType quantizedLinear(TensorType x, TensorType q, TensorType scales, TensorType zeros, TensorType bias, int bits,
+                                             Node.QuantGranularity granularity, long group) throws OpTypeException {
+        String op = "quantized_linear";
+        requireFloat(op, x);
+        if (x.rank() == 0) throw new OpTypeException(ErrorCode.E0303, op + " needs an input of rank at least 1, got " + x);
+        if (q.rank() != 2 || !q.isStatic()) throw new OpTypeException(ErrorCode.E0303, op + " needs static integer weights q [out, in], got " + q);
+        if (bits != 8 && bits != 4) throw new OpTypeException(ErrorCode.E0303, op + " needs bits 8 or 4, got " + bits);
+        DType signed = bits == 8 ? DType.I8 : DType.I4;
+        DType unsigned = bits == 8 ? DType.U8 : DType.U4;
+        DType expectedQ = zeros == null ? signed : unsigned;
+        if (q.dtype() != expectedQ) {
+            throw new OpTypeException(ErrorCode.E0302, op + " with bits = " + bits + (zeros == null ? " and no" : " and") + " zero points needs q of "
+                    + expectedQ.sourceName() + ", got " + q);
+        }
+        long o = q.staticShape()[0];
+        long in = q.staticShape()[1];
+        if (!x.dim(-1).equals(q.dim(1))) throw mismatch(op, x, q);
+        if (group < 1 || in % group != 0) throw new OpTypeException(ErrorCode.E0303, op + ": group " + group + " does not divide the " + in + " inputs");
+        if (granularity != Node.QuantGranularity.GROUP && group != in) {
+            throw new OpTypeException(ErrorCode.E0303, op + ": " + granularity.sourceName() + " granularity has one group of all " + in + " inputs, got " + group);
+        }
+        long[] expected = {granularity == Node.QuantGranularity.TENSOR ? 1 : o, in / group};
+        if (scales.dtype() != DType.F32 || !scales.isStatic() || !java.util.Arrays.equals(scales.staticShape(), expected)) {
+            throw new OpTypeException(ErrorCode.E0301, op + " needs scales f32" + java.util.Arrays.toString(expected) + ", got " + scales);
+        }
+        if (zeros != null && (zeros.dtype() != unsigned || !zeros.isStatic() || !java.util.Arrays.equals(zeros.staticShape(), expected))) {
+            throw new OpTypeException(ErrorCode.E0301, op + " needs zero points " + unsigned.sourceName() + java.util.Arrays.toString(expected) + ", got " + zeros);
+        }
+        if (bias != null) {
+            requireSameDtype(op, x, bias);
+            if (bias.rank() != 1 || !bias.dim(0).equals(q.dim(0))) throw mismatch(op, q, bias);
+        }
+        List<Dim> out = new ArrayList<>(x.shape());
+        out.set(out.size() - 1, q.dim(0));
+        return new TensorType(x.dtype(), out);
+    }
+
     // ---- reductions and softmax --------------------------------------------------------------
 
     /** Reduces the given sorted, distinct, non-negative axes (all of them for "all dims"). */
@@ -556,6 +655,16 @@ public final class OpTyping {
         return new TensorType(q.dtype(), List.of(q.dim(0), q.dim(1), v.dim(2)));
     }
 
+    /** {@link Node.LinearAttention}: attention without a mask; FAVOR+, Nystrom and window need size >= 1. */
+    public static TensorType linearAttention(TensorType q, TensorType k, TensorType v, int heads, Node.KernelMethod method, int size)
+            throws OpTypeException {
+        if (method == Node.KernelMethod.ELU ? size != 0 : size < 1) {
+            throw new OpTypeException(ErrorCode.E0307, "linear_attention " + method.sourceName() + " size must be "
+                    + (method == Node.KernelMethod.ELU ? "0" : "at least 1") + ", got " + size);
+        }
+        return attention(q, k, v, null, heads);
+    }
+
     /** {@code d / heads}, E0305 when it provably does not divide. */
     public static Dim headDim(Dim d, int heads, TensorType of) throws OpTypeException {
         Dim hd = d.divExact(Dim.of(heads)).orElse(null);
@@ -585,6 +694,10 @@ public final class OpTyping {
             case Node.MatMul n -> List.of(matmul(n.a().type(), n.b().type()));
             case Node.Linear n -> List.of(linear(n.x().type(), n.w().type(), typeOf(n.b())));
             case Node.LowRankLinear n -> List.of(lowRankLinear(n.x().type(), n.a().type(), n.b().type(), typeOf(n.bias())));
+            case Node.QuantizedLinear n -> List.of(quantizedLinear(n.x().type(), n.q().type(), n.scales().type(), typeOf(n.zeros()),
+                    typeOf(n.bias()), n.bits(), n.granularity(), n.group()));
+            case Node.SparseLinear n -> List.of(sparseLinear(n.x().type(), n.format(), n.values().type(), n.indices().type(), typeOf(n.pointers()),
+                    typeOf(n.bias())));
             case Node.Reduce n -> List.of(reduce(n.kind(), n.x().type(), n.axes(), n.keepdims()));
             case Node.ArgMax n -> List.of(argmax(n.x().type(), n.axis(), n.keepdims()));
             case Node.Softmax n -> List.of(softmax(n.opName(), n.x().type(), n.axis()));
@@ -606,6 +719,7 @@ public final class OpTyping {
             case Node.Pool2d n -> List.of(pool2d(n.kind(), n.x().type(), n.kernel(), n.stride(), n.pads()));
             case Node.GlobalAvgPool n -> List.of(globalAvgPool(n.x().type()));
             case Node.Attention n -> List.of(attention(n.q().type(), n.k().type(), n.v().type(), typeOf(n.mask()), n.heads()));
+            case Node.LinearAttention n -> List.of(linearAttention(n.q().type(), n.k().type(), n.v().type(), n.heads(), n.method(), n.size()));
             case Node.Constant n -> List.of(constant(n.value()));
         };
     }

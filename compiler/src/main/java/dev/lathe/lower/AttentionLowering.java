@@ -104,4 +104,21 @@ final class AttentionLowering {
         }
         return out;
     }
+
+    /**
+     * f32 linear_attention calls the runtime's {@code LinearAttention}, the arithmetic the interpreter
+     * uses, so both agree bit for bit; other dtypes are not compiled.
+     */
+    static void linearAttention(Lowerer l, Node.LinearAttention n) {
+        if (!LinalgLowering.fast(l, n.out().type().dtype())) {
+            throw new UnsupportedOpException(n.opName(), "op linear_attention is supported by the jvm backend only in f32" + Lowerer.where(n));
+        }
+        List<Dim> qs = n.q().type().shape();
+        Dim heads = Dim.of(n.heads());
+        Dim dh = qs.get(2).divExact(heads).orElseThrow(() -> new IllegalStateException("heads do not divide D"));
+        Dim dv = n.v().type().dim(2).divExact(heads).orElseThrow(() -> new IllegalStateException("heads do not divide Dv"));
+        int out = l.output(n.out());
+        l.emit(new Kernel.LinearAttention(Lowerer.label(n), l.view(n.q()).buffer(), l.view(n.k()).buffer(), l.view(n.v()).buffer(), qs.get(0),
+                qs.get(1), n.k().type().dim(1), n.heads(), dh, dv, n.method().ordinal(), n.size(), n.seed(), n.causal(), n.scale(), out));
+    }
 }

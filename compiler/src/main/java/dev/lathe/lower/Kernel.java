@@ -175,4 +175,20 @@ public sealed interface Kernel {
             return List.of(out);
         }
     }
+
+    /**
+     * Linear-time attention (runtime {@code LinearAttention.forward}) on q [batch, sq, heads * dh], k [batch, sk,
+     * heads * dh], v [batch, sk, heads * dv]: {@code method} is the ordinal of {@code Node.KernelMethod},
+     * {@code size} its features, landmarks or window; {@code scale} NaN means 1 / sqrt(dh).
+     */
+    record LinearAttention(String label, int q, int k, int v, Dim batch, Dim sq, Dim sk, int heads, Dim dh, Dim dv, int method, int size, long seed,
+                           boolean causal, double scale, int out) implements Kernel {
+        public List<Integer> reads() {
+            return List.of(q, k, v);
+        }
+
+        public List<Integer> writes() {
+            return List.of(out);
+        }
+    }
 }

@@ -65,6 +65,10 @@ public final class KernelPrinter {
             case Kernel.Rows r -> r.op().name().toLowerCase(java.util.Locale.ROOT) + " (" + r.label() + ") b" + r.out() + " = rows of b" + r.x() + "[" + r.rows() + ", "
                     + r.cols() + "]" + (r.weight() >= 0 ? " w b" + r.weight() : "") + (r.bias() >= 0 ? " b b" + r.bias() : "")
                     + (r.op() == Kernel.RowOp.LAYER_NORM || r.op() == Kernel.RowOp.RMS_NORM ? " eps " + r.eps() : "");
+            case Kernel.LinearAttention a -> "linear_attention (" + a.label() + ") b" + a.out() + " = q b" + a.q() + ", k b" + a.k() + ", v b" + a.v()
+                    + " batch " + a.batch() + " sq " + a.sq() + " sk " + a.sk() + " heads " + a.heads() + " dh " + a.dh() + " dv " + a.dv()
+                    + " method " + a.method() + " size " + a.size() + " seed " + a.seed() + (Double.isNaN(a.scale()) ? "" : " scale " + a.scale())
+                    + (a.causal() ? " causal" : "");
             case Kernel.Attention a -> "attention (" + a.label() + ") b" + a.out() + " = q b" + a.q() + ", k b" + a.k() + ", v b" + a.v() + " batch " + a.batch()
                     + " sq " + a.sq() + " sk " + a.sk() + " heads " + a.heads() + " dh " + a.dh() + " dv " + a.dv()
                     + (Double.isNaN(a.scale()) ? "" : " scale " + a.scale()) + (a.causal() ? " causal" : "")

@@ -93,6 +93,8 @@ final class Lowerer {
             case Node.MatMul n -> LinalgLowering.matmul(this, n);
             case Node.Linear n -> LinalgLowering.linear(this, n);
             case Node.LowRankLinear n -> LinalgLowering.lowRankLinear(this, n);
+            case Node.SparseLinear n -> SparseLowering.sparseLinear(this, n);
+            case Node.QuantizedLinear n -> QuantLowering.quantizedLinear(this, n);
             case Node.Reduce n -> ReductionLowering.reduce(this, n);
             case Node.ArgMax n -> ReductionLowering.argmax(this, n);
             case Node.Softmax n -> NormLowering.softmax(this, n);
@@ -113,6 +115,7 @@ final class Lowerer {
             case Node.Pool2d n -> ConvLowering.pool2d(this, n);
             case Node.GlobalAvgPool n -> ConvLowering.globalAvgPool(this, n);
             case Node.Attention n -> AttentionLowering.attention(this, n);
+            case Node.LinearAttention n -> AttentionLowering.linearAttention(this, n);
             case Node.Constant n -> {
                 String key = "const." + (constants++) + "." + n.out().id();
                 weights.put(key, n.value());
@@ -167,6 +170,25 @@ final class Lowerer {
         weights.put(p.path(), p.data());
         int id = addBuffer(Buffer.Kind.WEIGHT, p.type().dtype(), product(p.type().shape()), p.path(), packing,
                 java.util.Arrays.stream(p.data().shape()).boxed().toList());
+        weightBuffers.put(cacheKey, id);
+        return id;
+    }
+
+    /** The param behind {@code v}, or null when it is not a param. */
+    Param param(Value v) {
+        return params.get(v.id());
+    }
+
+    /**
+     * A WEIGHT buffer holding {@code data}, a tensor computed from params at compile time (a
+     * dequantized weight), stored under {@code key} next to the params.
+     */
+    int derivedWeight(String key, Tensor data, String packing) {
+        String cacheKey = key + "\u0000" + packing;
+        Integer b = weightBuffers.get(cacheKey);
+        if (b != null) return b;
+        weights.put(key, data);
+        int id = addBuffer(Buffer.Kind.WEIGHT, data.dtype(), Dim.of(data.size()), key, packing, java.util.Arrays.stream(data.shape()).boxed().toList());
         weightBuffers.put(cacheKey, id);
         return id;
     }

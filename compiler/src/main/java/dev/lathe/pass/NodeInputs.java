@@ -29,6 +29,10 @@ public final class NodeInputs {
             case Node.Linear n -> new Node.Linear(f.apply(n.x()), f.apply(n.w()), f.apply(n.b()), n.out(), n.provenance());
             case Node.LowRankLinear n -> new Node.LowRankLinear(f.apply(n.x()), f.apply(n.a()), f.apply(n.b()), f.apply(n.bias()), n.out(),
                     n.provenance());
+            case Node.QuantizedLinear n -> new Node.QuantizedLinear(f.apply(n.x()), f.apply(n.q()), f.apply(n.scales()), f.apply(n.zeros()),
+                    f.apply(n.bias()), n.bits(), n.granularity(), n.group(), n.out(), n.provenance());
+            case Node.SparseLinear n -> new Node.SparseLinear(f.apply(n.x()), n.format(), f.apply(n.values()), f.apply(n.indices()),
+                    f.apply(n.pointers()), f.apply(n.bias()), n.out(), n.provenance());
             case Node.Reduce n -> new Node.Reduce(n.kind(), f.apply(n.x()), n.axes(), n.keepdims(), n.out(), n.provenance());
             case Node.ArgMax n -> new Node.ArgMax(f.apply(n.x()), n.axis(), n.keepdims(), n.out(), n.provenance());
             case Node.Softmax n -> new Node.Softmax(f.apply(n.x()), n.axis(), n.log(), n.out(), n.provenance());
@@ -53,6 +57,8 @@ public final class NodeInputs {
             case Node.GlobalAvgPool n -> new Node.GlobalAvgPool(f.apply(n.x()), n.out(), n.provenance());
             case Node.Attention n -> new Node.Attention(f.apply(n.q()), f.apply(n.k()), f.apply(n.v()), f.apply(n.mask()), n.heads(), n.causal(),
                     n.scale(), n.out(), n.provenance());
+            case Node.LinearAttention n -> new Node.LinearAttention(f.apply(n.q()), f.apply(n.k()), f.apply(n.v()), n.heads(), n.method(), n.size(),
+                    n.seed(), n.causal(), n.scale(), n.out(), n.provenance());
             case Node.Constant n -> n;
         };
     }

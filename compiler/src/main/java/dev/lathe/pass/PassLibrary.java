@@ -1,6 +1,9 @@
 package dev.lathe.pass;
 
+import dev.lathe.pass.kernelize.KernelizePass;
 import dev.lathe.pass.lowrank.LowRankPass;
+import dev.lathe.pass.quantize.QuantizePass;
+import dev.lathe.pass.sparsify.SparsifyPass;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,7 +12,8 @@ import java.util.Set;
 
 /**
  * The pass implementations the pipeline can run, one per registered name: an explicit list
- * (STYLE.md 3). The {@linkplain #standard() standard} library implements {@code lowrank}; the
+ * (STYLE.md 3). The {@linkplain #standard() standard} library implements {@code lowrank}, {@code sparsify},
+ * {@code kernelize} (favor, elu, window) and {@code quantize} (weight-only round to nearest); the
  * other passes of {@link PassRegistry#standard()} are {@link NotImplementedPass}es in this
  * version. Immutable.
  */
@@ -33,7 +37,13 @@ public final class PassLibrary {
     private static PassLibrary standardLibrary() {
         List<Pass> passes = new ArrayList<>();
         for (PassInfo info : PassRegistry.standard().passes()) {
-            passes.add(info.name().equals(LowRankPass.NAME) ? new LowRankPass() : new NotImplementedPass(info));
+            passes.add(switch (info.name()) {
+                case LowRankPass.NAME -> new LowRankPass();
+                case SparsifyPass.NAME -> new SparsifyPass();
+                case KernelizePass.NAME -> new KernelizePass();
+                case QuantizePass.NAME -> new QuantizePass();
+                default -> new NotImplementedPass(info);
+            });
         }
         return new PassLibrary(passes);
     }

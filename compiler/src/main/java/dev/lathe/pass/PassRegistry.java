@@ -92,8 +92,9 @@ public final class PassRegistry {
                                 "the fraction of entries set to zero (N:M fixes it at 1 - N/M)"),
                         new ArgInfo("block", ArgType.INT_LIST, new ListOf(2, POSITIVE), null, "the block shape [rows, cols]")),
                 TargetKind.PARAM,
-                "a float weight of rank >= 2; N:M needs the last dim divisible by M and block both dims divisible by the "
-                        + "block; the dense kernel is kept when the cost model says sparse is slower",
+                "a float weight [out, in] used only as the weight of linear layers (matmul and conv2d weights are not targets yet); "
+                        + "N:M needs the in dim divisible by M and block both dims divisible by the block; this version always stores "
+                        + "the pruned weight sparse (no cost model choosing dense yet)",
                 List.of(
                         new Implies(given("block"), "pattern", "block"),
                         new RequiredWhen(is("pattern", "block"), "block"),
@@ -118,10 +119,13 @@ public final class PassRegistry {
                         new ArgInfo("calibration", ArgType.STRING, OneOf.of("minmax", "percentile", "mse"), "minmax",
                                 "how the clipping range is chosen"),
                         new ArgInfo("percentile", ArgType.FLOAT, Range.between(0, false, 100, true), null,
-                                "the percentile of |w| used as the clipping range")),
+                                "the percentile of |w| used as the clipping range (asymmetric: the percentiles 100 - p and p of w)")),
                 TargetKind.PARAM,
-                "a float weight of rank >= 2 used by linear, matmul or conv2d; the channel is dim 0; group needs the last "
-                        + "dim divisible by the group",
+                "a float weight used only as the weight [out, in] of linear layers or only as the right operand [in, out] of "
+                        + "matmul (quantized transposed; conv2d weights are not targets yet); the channel is the out dim; group needs "
+                        + "the in dim divisible by the group; activations = \"dynamic\" "
+                        + "and scheme = \"dgq\" are not implemented yet (skipped with that reason); skipped as unprofitable when the integers, "
+                        + "scales and zero points take no fewer bytes than the weight",
                 List.of(
                         new Implies(is("scheme", "dgq"), "bits", 4L),
                         new Implies(is("scheme", "dgq"), "activations", "dynamic"),
@@ -145,7 +149,8 @@ public final class PassRegistry {
                         new ArgInfo("seed", ArgType.INT, new Allowed.Any(), null,
                                 "seed of the random features; a fixed seed gives bitwise-identical output")),
                 TargetKind.INSTANCE,
-                "an attention op without an explicit mask; nystrom needs causal = false",
+                "an attention op without an explicit mask; nystrom needs causal = false; window w attends to the keys less than w "
+                        + "positions away (the w up to the query when causal)",
                 List.of(
                         new Implies(given("features"), "method", "favor"),
                         new Implies(given("landmarks"), "method", "nystrom"),

@@ -99,9 +99,12 @@ passCall : pass=ident LPAREN argList? RPAREN ON STRING (COMMA STRING)*;
 argList : arg (COMMA arg)*;
 
 arg
-    : name=ident ASSIGN value=expr                                          # namedArg
+    : name=argName ASSIGN value=expr                                        # namedArg
     | value=expr                                                            # positionalArg
     ;
+
+// An argument name may also be the keyword `block` (sparsify's `block = [r, c]`).
+argName : ident | BLOCK;
 
 // Precedence as in Java, tightest first; `@` binds like `*`. Left-recursive alternatives are
 // left-associative.

@@ -39,7 +39,9 @@ class PassCommandsTest {
         assertEquals(0, r.status(), r.err());
         // fc2: 512 * 512 = 262,144 params -> 16 * (512 + 512) = 16,384.
         assertTrue(r.out().lines().anyMatch(l -> l.matches("lowrank +fc2\\.weight +rank 16 +262144 -> 16384 .*")), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("quantize +fc3\\.weight +skipped \\(not implemented\\) .*")), r.out());
+        // fc3: f32[10, 512] -> i8[10, 512] plus 10 f32 scales (per channel): 20,480 -> 5,160 bytes.
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("quantize +fc3\\.weight +applied +5120 -> 5130 .* 20480 -> 5160 .*")), r.out());
+        assertTrue(r.out().contains("  max |W - deq(Q(W))| <= "), r.out());
         assertTrue(r.out().contains("  ||W - BA||_2 = "), r.out());
         assertTrue(r.out().contains("measured on 6 calibration samples"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("logits ")), r.out());
@@ -54,13 +56,13 @@ class PassCommandsTest {
         assertEquals("||W - BA||_F", fc2.get("certificate").get(0).get("quantity").asText());
         assertTrue(fc2.get("certificate").get(0).get("value").asDouble() > 0);
         JsonNode fc3 = root.get("targets").get(1);
-        assertEquals("not_implemented", fc3.get("reason").get("kind").asText());
-        assertEquals("not implemented in this version", fc3.get("reason").get("message").asText());
+        assertEquals("applied", fc3.get("status").asText());
+        assertEquals(5160, fc3.get("after").get("bytes").asLong());
         JsonNode logits = root.get("calibration").get("outputs").get(0);
         assertEquals("logits", logits.get("output").asText());
         assertTrue(logits.get("relative_l2_error").asDouble() > 0);
         assertTrue(logits.get("accuracy_before").isNumber());
-        assertEquals(669706 - 262144 + 16384, root.get("totals").get("after").get("params").asLong());
+        assertEquals(669706 - 262144 + 16384 + 10, root.get("totals").get("after").get("params").asLong());
     }
 
     @Test
@@ -88,7 +90,8 @@ class PassCommandsTest {
                 "--after=all");
         assertEquals(0, all.status(), all.err());
         assertEquals(2, all.out().lines().filter(l -> l.startsWith("// after ")).count(), all.out());
-        assertTrue(all.err().contains("warning: sparsify on fc1.weight skipped (not implemented): not implemented in this version"), all.err());
+        assertTrue(all.out().contains("= sparse_linear("), all.out());
+        assertFalse(all.err().contains("warning: sparsify"), all.err());
         CliTest.Result missing = CliTest.lathe("ir", MLP, "--pass", "lowrank(rank = 8) on \"fc3.weight\"", "--after=quantize");
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("--after quantize: the pipeline runs only lowrank"), missing.err());

@@ -30,6 +30,7 @@ final class CallEmitter implements Opcodes {
             case Kernel.Conv cv -> conv(cv);
             case Kernel.Rows r -> rows(r);
             case Kernel.Attention a -> attention(a);
+            case Kernel.LinearAttention a -> linearAttention(a);
             case Kernel.Loop l -> throw new IllegalArgumentException("not a call");
         }
     }
@@ -227,5 +228,26 @@ final class CallEmitter implements Opcodes {
         m.iconst(0);
         c.pushParallelism();
         m.invokeStatic(K + "Attention", "forward", "(" + F + "I" + F + "I" + F + "IIIIIIIFZL" + mask + ";" + F + "I" + PAR + ")V");
+    }
+
+    private void linearAttention(Kernel.LinearAttention a) {
+        dims(a.batch(), a.sq(), a.sk(), a.dh(), a.dv());
+        // forward(q, k, v, batch, sq, sk, heads, dh, dv, method, size, seed, causal, scale, out)
+        c.pushBuffer(a.q());
+        c.pushBuffer(a.k());
+        c.pushBuffer(a.v());
+        c.pushDim(a.batch());
+        c.pushDim(a.sq());
+        c.pushDim(a.sk());
+        m.iconst(a.heads());
+        c.pushDim(a.dh());
+        c.pushDim(a.dv());
+        m.iconst(a.method());
+        m.iconst(a.size());
+        m.lconst(a.seed());
+        m.iconst(a.causal() ? 1 : 0);
+        m.dconst(a.scale());
+        c.pushBuffer(a.out());
+        m.invokeStatic(K + "LinearAttention", "forward", "(" + F + F + F + "IIIIIIIIJZD" + F + ")V");
     }
 }

@@ -201,7 +201,7 @@ final class AstBuilder {
         List<Arg> out = new ArrayList<>(c.arg().size());
         for (ArgContext a : c.arg()) {
             out.add(switch (a) {
-                case NamedArgContext n -> new Arg(spans.of(n), name(n.name), expr(n.value));
+                case NamedArgContext n -> new Arg(spans.of(n), n.name.getText(), expr(n.value));
                 case PositionalArgContext p -> new Arg(spans.of(p), null, expr(p.value));
                 default -> throw new IllegalStateException("unknown argument " + a.getClass().getSimpleName());
             });
