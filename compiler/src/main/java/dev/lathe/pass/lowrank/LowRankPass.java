@@ -18,8 +18,8 @@ import dev.lathe.pass.PassResult;
 import dev.lathe.pass.PlannedPass;
 import dev.lathe.pass.RewriteDriver;
 import dev.lathe.pass.Rule;
-import dev.lathe.pass.RuleStats;
 import dev.lathe.pass.SkipReason;
+import dev.lathe.pass.TargetOutcome;
 import dev.lathe.pass.TargetReport;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
@@ -78,34 +78,19 @@ public final class LowRankPass implements Pass {
 
     @Override
     public PassResult run(Graph graph, List<PlannedPass> targets, PassContext context) {
-        Graph g = graph;
-        List<TargetReport> entries = new ArrayList<>();
-        List<RuleStats> stats = new ArrayList<>();
-        for (PlannedPass target : targets) {
-            Outcome o = factor(g, target, context);
-            g = o.graph;
-            entries.add(o.report);
-            stats.addAll(o.stats);
-        }
-        return new PassResult(g, entries, RuleStats.merge(stats));
+        return TargetOutcome.runEach(graph, targets, (g, target) -> factor(g, target, context));
     }
 
-    private record Outcome(Graph graph, TargetReport report, List<RuleStats> stats) {
-        static Outcome skipped(Graph g, PlannedPass planned, SkipReason reason, Footprint footprint, Map<String, Object> details) {
-            return new Outcome(g, TargetReport.skipped(planned, reason, footprint, details), List.of());
-        }
-    }
-
-    private static Outcome factor(Graph g, PlannedPass planned, PassContext context) {
+    private static TargetOutcome factor(Graph g, PlannedPass planned, PassContext context) {
         String path = planned.target();
         if (!GraphEdits.hasParam(g, path)) {
             if (GraphEdits.hasParam(g, path + A_SUFFIX) && GraphEdits.hasParam(g, path + B_SUFFIX)) {
                 Footprint factors = Footprints.ofParam(g, path + A_SUFFIX).plus(Footprints.ofParam(g, path + B_SUFFIX));
                 long rank = g.param(path + A_SUFFIX).type().staticShape()[0];
-                return Outcome.skipped(g, planned, SkipReason.precondition("already factored at rank " + rank + " (" + path + A_SUFFIX
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition("already factored at rank " + rank + " (" + path + A_SUFFIX
                         + ", " + path + B_SUFFIX + "); a factored weight is not factored again"), factors, Map.of("rank", rank));
             }
-            return Outcome.skipped(g, planned, SkipReason.precondition("the graph no longer has this param (an earlier pass replaced it)"),
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph no longer has this param (an earlier pass replaced it)"),
                     Footprint.ZERO, Map.of());
         }
         Param p = g.param(path);
@@ -116,13 +101,13 @@ public final class LowRankPass implements Pass {
         String pathB = path + B_SUFFIX;
         if (GraphEdits.hasParam(g, pathA) || GraphEdits.hasParam(g, pathB)) {
             // A compensated weight keeps its path next to its factors; it is not compensated twice.
-            return Outcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + (GraphEdits.hasParam(g, pathA) ? pathA : pathB)
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + (GraphEdits.hasParam(g, pathA) ? pathA : pathB)
                     + " (it was compensated before, or the name is taken)"), before, details);
         }
         WeightUses uses;
         switch (WeightUses.of(g, p)) {
             case WeightUses.Unusable(String why) -> {
-                return Outcome.skipped(g, planned, SkipReason.precondition(why), before, details);
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition(why), before, details);
             }
             case WeightUses.Usable(WeightUses u) -> uses = u;
         }
@@ -137,23 +122,23 @@ public final class LowRankPass implements Pass {
         try {
             if (compensate) {
                 if (uses.kind() == WeightUses.Kind.CONV_1X1) {
-                    return Outcome.skipped(g, planned, SkipReason.precondition("compensate = true applies to linear and matmul weights, not to a "
+                    return TargetOutcome.skipped(g, planned, SkipReason.precondition("compensate = true applies to linear and matmul weights, not to a "
                             + uses.kind().label), before, details);
                 }
                 if (!context.hasCalibration()) {
-                    return Outcome.skipped(g, planned, SkipReason.precondition(
+                    return TargetOutcome.skipped(g, planned, SkipReason.precondition(
                             "compensate = true needs calibration inputs (lathe report --calibration FILE)"), before, details);
                 }
                 Tensor reference = context.referenceData(path).orElse(p.data());
                 if (!java.util.Arrays.equals(reference.shape(), p.data().shape())) {
-                    return Outcome.skipped(g, planned, SkipReason.precondition("its shape changed since the pipeline started"), before, details);
+                    return TargetOutcome.skipped(g, planned, SkipReason.precondition("its shape changed since the pipeline started"), before, details);
                 }
                 residual = !reference.equals(p.data());
                 if (residual) target = Matrices.minus(uses.oriented(reference.toDoubleArray()), current);
                 try {
                     activations = ActivationStats.collect(g, uses.inputs(), n, context.calibration());
                 } catch (RuntimeException e) {
-                    return Outcome.skipped(g, planned, SkipReason.precondition("the calibration inputs do not run: " + e.getMessage()), before, details);
+                    return TargetOutcome.skipped(g, planned, SkipReason.precondition("the calibration inputs do not run: " + e.getMessage()), before, details);
                 }
                 details.put("calibration rows", activations.rows());
                 details.put("damping", Spectrum.dampingOf(activations.covariance(), n));
@@ -162,7 +147,7 @@ public final class LowRankPass implements Pass {
                 spectrum = Spectrum.of(target, m, n);
             }
         } catch (ArithmeticException e) {
-            return Outcome.skipped(g, planned, SkipReason.precondition("it cannot be decomposed: " + e.getMessage()), before, details);
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition("it cannot be decomposed: " + e.getMessage()), before, details);
         }
 
         int r = RankChoice.choose(planned.args(), spectrum.singularValues());
@@ -172,7 +157,7 @@ public final class LowRankPass implements Pass {
         long kept = (long) r * (m + n);
         double limit = (1 - minSaving) * m * n;
         if (kept >= limit) {
-            return Outcome.skipped(g, planned, SkipReason.unprofitable(String.format(Locale.ROOT,
+            return TargetOutcome.skipped(g, planned, SkipReason.unprofitable(String.format(Locale.ROOT,
                     "rank %d keeps r(m + n) = %d of m n = %d values, not below (1 - min_saving) m n = %s", r, kept, (long) m * n,
                     trim(limit))), before, details);
         }
@@ -217,7 +202,7 @@ public final class LowRankPass implements Pass {
         if (!compensate && context.hasCalibration()) {
             certificate.addAll(measuredOnCalibration(g, uses, spectrum.spectralTail(r), target, stored, context));
         }
-        return new Outcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
+        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
     }
 
     /** The nodes of {@code after} that {@code before} does not have (the driver keeps untouched nodes as they were). */

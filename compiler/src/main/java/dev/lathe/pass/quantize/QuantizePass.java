@@ -18,8 +18,8 @@ import dev.lathe.pass.PassRegistry;
 import dev.lathe.pass.PassResult;
 import dev.lathe.pass.PlannedPass;
 import dev.lathe.pass.RewriteDriver;
-import dev.lathe.pass.RuleStats;
 import dev.lathe.pass.SkipReason;
+import dev.lathe.pass.TargetOutcome;
 import dev.lathe.pass.TargetReport;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
@@ -67,33 +67,18 @@ public final class QuantizePass implements Pass {
 
     @Override
     public PassResult run(Graph graph, List<PlannedPass> targets, PassContext context) {
-        Graph g = graph;
-        List<TargetReport> entries = new ArrayList<>();
-        List<RuleStats> stats = new ArrayList<>();
-        for (PlannedPass target : targets) {
-            Outcome o = quantize(g, target);
-            g = o.graph;
-            entries.add(o.report);
-            stats.addAll(o.stats);
-        }
-        return new PassResult(g, entries, RuleStats.merge(stats));
+        return TargetOutcome.runEach(graph, targets, QuantizePass::quantize);
     }
 
-    private record Outcome(Graph graph, TargetReport report, List<RuleStats> stats) {
-        static Outcome skipped(Graph g, PlannedPass planned, SkipReason reason, Footprint footprint, Map<String, Object> details) {
-            return new Outcome(g, TargetReport.skipped(planned, reason, footprint, details), List.of());
-        }
-    }
-
-    private static Outcome quantize(Graph g, PlannedPass planned) {
+    private static TargetOutcome quantize(Graph g, PlannedPass planned) {
         String path = planned.target();
         if (!GraphEdits.hasParam(g, path)) {
             if (GraphEdits.hasParam(g, path + Q_SUFFIX)) {
                 Param q = g.param(path + Q_SUFFIX);
-                return Outcome.skipped(g, planned, SkipReason.precondition("already quantized to " + q.type() + " (" + path + Q_SUFFIX
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition("already quantized to " + q.type() + " (" + path + Q_SUFFIX
                         + "); a quantized weight is not quantized again"), Footprints.ofParam(g, path + Q_SUFFIX), Map.of());
             }
-            return Outcome.skipped(g, planned, SkipReason.precondition("the graph no longer has this param (an earlier pass replaced it)"),
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph no longer has this param (an earlier pass replaced it)"),
                     Footprint.ZERO, Map.of());
         }
         Param p = g.param(path);
@@ -101,19 +86,19 @@ public final class QuantizePass implements Pass {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("shape", p.type().toString());
         if (!"none".equals(planned.arg("activations"))) {
-            return Outcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "activations = \"" + planned.arg("activations")
+            return TargetOutcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "activations = \"" + planned.arg("activations")
                     + "\" is " + SkipReason.NOT_IMPLEMENTED_MESSAGE), before, details);
         }
         if (!"rtn".equals(planned.arg("scheme"))) {
-            return Outcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "scheme = \"" + planned.arg("scheme") + "\" is "
+            return TargetOutcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "scheme = \"" + planned.arg("scheme") + "\" is "
                     + SkipReason.NOT_IMPLEMENTED_MESSAGE), before, details);
         }
         Uses uses = uses(g, p);
-        if (uses.why() != null) return Outcome.skipped(g, planned, SkipReason.precondition(uses.why()), before, details);
+        if (uses.why() != null) return TargetOutcome.skipped(g, planned, SkipReason.precondition(uses.why()), before, details);
         boolean matmul = uses.kind() == Kind.MATMUL;
         for (String suffix : List.of(Q_SUFFIX, SCALES_SUFFIX, ZEROS_SUFFIX)) {
             if (GraphEdits.hasParam(g, path + suffix)) {
-                return Outcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + path + suffix), before, details);
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + path + suffix), before, details);
             }
         }
         long[] shape = p.type().staticShape();
@@ -124,7 +109,7 @@ public final class QuantizePass implements Pass {
         QuantGranularity granularity = QuantGranularity.valueOf(((String) planned.arg("granularity")).toUpperCase(Locale.ROOT));
         int group = granularity == QuantGranularity.GROUP ? Math.toIntExact((Long) planned.arg("group")) : n;
         if (n % group != 0) {
-            return Outcome.skipped(g, planned, SkipReason.precondition("group " + group + " does not divide its " + n + " inputs"), before, details);
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition("group " + group + " does not divide its " + n + " inputs"), before, details);
         }
         boolean symmetric = (Boolean) planned.arg("symmetric");
         Quantizer.Calibration calibration = switch ((String) planned.arg("calibration")) {
@@ -138,7 +123,7 @@ public final class QuantizePass implements Pass {
         long cells = layout.cells();
         long storedBytes = packed((long) m * n, bits) + 4 * cells + (symmetric ? 0 : packed(cells, bits));
         if (storedBytes >= before.bytes()) {
-            return Outcome.skipped(g, planned, SkipReason.unprofitable(storedBytes + " bytes of integers, scales" + (symmetric ? "" : " and zero points")
+            return TargetOutcome.skipped(g, planned, SkipReason.unprofitable(storedBytes + " bytes of integers, scales" + (symmetric ? "" : " and zero points")
                     + " are not fewer than the weight's " + before.bytes()), before, details);
         }
         // w: [out, in] as the pass received it
@@ -183,7 +168,7 @@ public final class QuantizePass implements Pass {
         }
         Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
         details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
-        return new Outcome(after, TargetReport.applied(planned, before, afterFootprint, certificate(w, quantized, calibration), details),
+        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate(w, quantized, calibration), details),
                 rewritten.stats());
     }
 

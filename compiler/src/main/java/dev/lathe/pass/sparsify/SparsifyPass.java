@@ -19,8 +19,8 @@ import dev.lathe.pass.PassRegistry;
 import dev.lathe.pass.PassResult;
 import dev.lathe.pass.PlannedPass;
 import dev.lathe.pass.RewriteDriver;
-import dev.lathe.pass.RuleStats;
 import dev.lathe.pass.SkipReason;
+import dev.lathe.pass.TargetOutcome;
 import dev.lathe.pass.TargetReport;
 import dev.lathe.runtime.DType;
 import java.util.ArrayList;
@@ -63,30 +63,15 @@ public final class SparsifyPass implements Pass {
 
     @Override
     public PassResult run(Graph graph, List<PlannedPass> targets, PassContext context) {
-        Graph g = graph;
-        List<TargetReport> entries = new ArrayList<>();
-        List<RuleStats> stats = new ArrayList<>();
-        for (PlannedPass target : targets) {
-            Outcome o = prune(g, target);
-            g = o.graph;
-            entries.add(o.report);
-            stats.addAll(o.stats);
-        }
-        return new PassResult(g, entries, RuleStats.merge(stats));
+        return TargetOutcome.runEach(graph, targets, SparsifyPass::prune);
     }
 
-    private record Outcome(Graph graph, TargetReport report, List<RuleStats> stats) {
-        static Outcome skipped(Graph g, PlannedPass planned, SkipReason reason, Footprint footprint, Map<String, Object> details) {
-            return new Outcome(g, TargetReport.skipped(planned, reason, footprint, details), List.of());
-        }
-    }
-
-    private static Outcome prune(Graph g, PlannedPass planned) {
+    private static TargetOutcome prune(Graph g, PlannedPass planned) {
         String path = planned.target();
         if (!GraphEdits.hasParam(g, path)) {
             String why = GraphEdits.hasParam(g, path + VALUES_SUFFIX) ? "already sparse (" + path + VALUES_SUFFIX + "); a pruned weight is not pruned again"
                     : "the graph no longer has this param (an earlier pass replaced it)";
-            return Outcome.skipped(g, planned, SkipReason.precondition(why), Footprint.ZERO, Map.of());
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition(why), Footprint.ZERO, Map.of());
         }
         Param p = g.param(path);
         Footprint before = Footprints.ofParam(g, path);
@@ -94,18 +79,18 @@ public final class SparsifyPass implements Pass {
         details.put("shape", p.type().toString());
         TensorType t = p.type();
         if (!t.dtype().isFloating() || t.rank() != 2 || !t.isStatic()) {
-            return Outcome.skipped(g, planned, SkipReason.precondition("sparse_linear needs a float weight [out, in] of a linear layer, got " + t),
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition("sparse_linear needs a float weight [out, in] of a linear layer, got " + t),
                     before, details);
         }
         List<Node> users = GraphEdits.users(g, p.value());
         if (users.isEmpty() || GraphEdits.isOutput(g, p.value())
                 || !users.stream().allMatch(n -> n instanceof Node.Linear l && l.w().equals(p.value()) && !l.x().equals(p.value()))) {
-            return Outcome.skipped(g, planned, SkipReason.precondition("this version prunes weights used only as the weight of linear; "
+            return TargetOutcome.skipped(g, planned, SkipReason.precondition("this version prunes weights used only as the weight of linear; "
                     + (users.isEmpty() ? "it has no use" : "it is used by " + users.stream().map(Node::opName).distinct().toList())), before, details);
         }
         for (String suffix : List.of(VALUES_SUFFIX, INDICES_SUFFIX, POINTERS_SUFFIX)) {
             if (GraphEdits.hasParam(g, path + suffix)) {
-                return Outcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + path + suffix), before, details);
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + path + suffix), before, details);
             }
         }
         int rows = (int) t.staticShape()[0];
@@ -122,14 +107,14 @@ public final class SparsifyPass implements Pass {
             List<Long> block = (List<Long>) planned.arg("block");
             int br = Math.toIntExact(block.get(0)), bc = Math.toIntExact(block.get(1));
             if (rows % br != 0 || cols % bc != 0) {
-                return Outcome.skipped(g, planned, SkipReason.precondition("blocks " + br + "x" + bc + " do not tile the weight " + t), before, details);
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition("blocks " + br + "x" + bc + " do not tile the weight " + t), before, details);
             }
             format = SparseFormat.bsr(rows, cols, br, bc);
             mask = Pruning.blocks(w, rows, cols, br, bc, (Double) planned.arg("sparsity"));
         } else {
             long[] nm = Allowed.NOfM.parse(pattern);
             if (nm[1] > cols || cols % nm[1] != 0) {
-                return Outcome.skipped(g, planned, SkipReason.precondition(pattern + " needs the input dim " + cols + " divisible by " + nm[1]), before,
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition(pattern + " needs the input dim " + cols + " divisible by " + nm[1]), before,
                         details);
             }
             int n = (int) nm[0], m = (int) nm[1];
@@ -174,7 +159,7 @@ public final class SparsifyPass implements Pass {
         List<ErrorBound> certificate = List.of(
                 ErrorBound.equal("||W - W_pruned||_F", mass, "the pruned Frobenius mass: sqrt of the sum of the pruned weights' squares"),
                 ErrorBound.equal("||W - W_pruned||_F / ||W||_F", norm == 0 ? 0 : mass / norm, "relative"));
-        return new Outcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
+        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
     }
 
     private static Param part(String path, int id, dev.lathe.runtime.Tensor data, Param of) {
