@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
         Graph graph = compressed.graph();
         Map<String, Tensor> feed = exec.feed(graph);
         long compileStart = System.nanoTime();
-        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), exec.backend, exec.threads, err);
+        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), exec.backend, exec.threads, exec.device, err);
         double compileMs = (System.nanoTime() - compileStart) / 1e6;
         out.printf(Locale.ROOT, "model %s, graph %s, backend %s, threads %d%n", model.file.getFileName(), graph.name(), runner.backend(),
                 runner.backend().equals("jvm") ? exec.threads : 1);

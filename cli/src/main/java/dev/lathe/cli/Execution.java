@@ -23,10 +23,12 @@ import java.util.Map;
  * How {@code lathe run} and {@code lathe bench} execute a graph: in the reference interpreter or
  * compiled by the JVM backend. {@code auto} (the default) compiles when the JVM backend supports
  * every op of the graph and otherwise runs the interpreter, saying why on stderr; {@code jvm} makes
- * an unsupported op an error.
+ * an unsupported op an error. {@code opencl} renders the Kernel IR to OpenCL C and runs it on OpenCL
+ * device {@code --device N} (module lathe-gpu); an op it does not render, or a machine without an
+ * OpenCL platform, is a user error.
  */
 final class Execution {
-    enum Backend { auto, jvm, interp }
+    enum Backend { auto, jvm, interp, opencl }
 
     /** A graph ready to run on inputs by name. */
     interface Runner {
@@ -39,7 +41,12 @@ final class Execution {
     private Execution() {}
 
     static Runner prepare(Graph graph, String modelStem, Backend backend, int threads, PrintWriter err) {
+        return prepare(graph, modelStem, backend, threads, -1, err);
+    }
+
+    static Runner prepare(Graph graph, String modelStem, Backend backend, int threads, int device, PrintWriter err) {
         if (backend == Backend.interp) return interpreter(graph);
+        if (backend == Backend.opencl) return opencl(graph, device);
         try {
             CompiledModel model = Lathe.compile(graph, JvmCompiler.className(modelStem, graph.name()), CompileOptions.defaults().withThreads(threads));
             return new Runner() {
@@ -62,6 +69,32 @@ final class Execution {
             err.println("note: running in the interpreter: " + e.getMessage());
             return interpreter(graph);
         }
+    }
+
+    private static Runner opencl(Graph graph, int device) {
+        dev.lathe.gpu.OpenClModel model;
+        try {
+            model = new dev.lathe.gpu.OpenClModel(dev.lathe.lower.Lowering.lower(graph), dev.lathe.gpu.OpenClDevice.open(device));
+        } catch (UnsupportedOpException e) {
+            throw new UserError(e.getMessage().replace("; use --backend jvm or auto", "") + "; run it with --backend jvm or auto");
+        } catch (dev.lathe.gpu.OpenClException e) {
+            throw new UserError(e.getMessage());
+        }
+        return new Runner() {
+            public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+                try {
+                    return model.run(inputs);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("input error: " + e.getMessage());
+                } catch (dev.lathe.gpu.OpenClException e) {
+                    throw new UserError(e.getMessage());
+                }
+            }
+
+            public String backend() {
+                return "opencl";
+            }
+        };
     }
 
     private static Runner interpreter(Graph graph) {

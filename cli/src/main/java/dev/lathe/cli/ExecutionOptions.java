@@ -25,6 +25,10 @@ final class ExecutionOptions {
             description = "execution backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: jvm when the JVM backend compiles every op of the graph, else interp)")
     Execution.Backend backend;
 
+    @Option(names = "--device", paramLabel = "N", defaultValue = "-1",
+            description = "OpenCL device for --backend opencl: index over all devices of all platforms (default: the first GPU, else device 0)")
+    int device;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "threads for the jvm backend's kernels (default: ${DEFAULT-VALUE})")
     int threads;
 

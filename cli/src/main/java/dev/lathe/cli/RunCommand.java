@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         Compression.warnSkipped(spec.commandLine().getErr(), compressed);
         Graph graph = compressed.graph();
         Map<String, Tensor> feed = exec.feed(graph);
-        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), exec.backend, exec.threads, spec.commandLine().getErr());
+        Execution.Runner runner = Execution.prepare(graph, Execution.stem(model.file), exec.backend, exec.threads, exec.device, spec.commandLine().getErr());
         Map<String, Tensor> results = runner.run(feed);
         for (var e : results.entrySet()) stdout.println(TensorSummary.describe(e.getKey(), e.getValue()));
         if (out != null) writeOutputs(results);

@@ -1,0 +1,490 @@
+package dev.lathe.gpu;
+
+import dev.lathe.ir.Dim;
+import dev.lathe.lower.Affine;
+import dev.lathe.lower.Buffer;
+import dev.lathe.lower.Kernel;
+import dev.lathe.lower.KernelProgram;
+import dev.lathe.lower.Scalar;
+import dev.lathe.lower.UnsupportedOpException;
+import dev.lathe.runtime.DType;
+import dev.lathe.runtime.model.WeightPacking;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kernel IR to OpenCL C (DESIGN.md §6). The source is specialized to one binding of the program's
+ * named dims (every size, offset and stride is a literal), so a model renders once per distinct
+ * input shape. Renders: loop nests (one work-item per point of the outer loops, reductions in the
+ * work-item), GEMM with its fused epilogue (a 4x16 register tile per work-item with {@code float16}
+ * vectors), batched matmul, and the row ops (softmax, log-softmax, layer norm, RMS norm). Every
+ * buffer must be f32. Anything else is refused by {@link #check} with an {@link UnsupportedOpException}
+ * before anything runs, never a wrong result.
+ *
+ * <p>Float scalar nodes are computed as the interpreter computes them: in double (when the device has
+ * {@code cl_khr_fp64}, else float) and rounded to float per node; reductions accumulate in double.
+ */
+public final class OpenClRenderer {
+    /** Rows and columns of the GEMM register tile of one work-item. */
+    public static final int TILE_M = 8, TILE_N = 16;
+
+    private OpenClRenderer() {}
+
+    /** One kernel launch: kernel name, buffer arguments (buffer ids; -2 - id for a transposed weight copy), global size. */
+    public record Launch(String name, String label, List<Integer> args, long[] global) {}
+
+    /** Source plus launches in order. */
+    public record Rendered(String source, List<Launch> launches) {}
+
+    /** Throws {@link UnsupportedOpException} when some kernel or buffer of {@code p} cannot be rendered. */
+    public static void check(KernelProgram p, boolean fp64) {
+        for (Buffer b : p.buffers()) {
+            if (b.dtype() != DType.F32 && !(fp64 && b.dtype() == DType.F64)) {
+                throw new UnsupportedOpException(b.dtype().sourceName(), "the opencl backend supports f32 buffers (and f64 on devices with cl_khr_fp64) only, got "
+                        + b.dtype().sourceName() + " buffer '" + b.name() + "' (#" + b.id() + ")");
+            }
+        }
+        for (Kernel k : p.kernels()) {
+            if (k instanceof Kernel.Loop) continue;
+            for (int id : k.reads()) requireF32(p, id, k);
+            for (int id : k.writes()) requireF32(p, id, k);
+        }
+        for (Kernel k : p.kernels()) {
+            switch (k) {
+                case Kernel.Loop l -> {
+                    Scalar.forEach(l.body(), OpenClRenderer::checkScalar);
+                    if (l.reduction() != null) {
+                        Scalar.forEach(l.reduction().value(), OpenClRenderer::checkScalar);
+                        if (l.reduction().init() != null) Scalar.forEach(l.reduction().init(), OpenClRenderer::checkScalar);
+                    }
+                }
+                case Kernel.Gemm g -> { }
+                case Kernel.BatchedMatMul b -> { }
+                case Kernel.Rows r -> { }
+                case Kernel.Conv c -> throw unsupported("conv2d", k);
+                case Kernel.Attention a -> throw unsupported("attention", k);
+                case Kernel.LinearAttention a -> throw unsupported("linear_attention", k);
+            }
+        }
+    }
+
+    private static void requireF32(KernelProgram p, int id, Kernel k) {
+        if (id >= 0 && p.buffer(id).dtype() != DType.F32) {
+            throw new UnsupportedOpException(p.buffer(id).dtype().sourceName(), "the opencl backend renders kernel '" + k.label() + "' for f32 only");
+        }
+    }
+
+    private static UnsupportedOpException unsupported(String op, Kernel k) {
+        return new UnsupportedOpException(op, "the opencl backend does not render " + op + " yet (kernel '" + k.label() + "'); use --backend jvm or auto");
+    }
+
+    private static void checkScalar(Scalar s) {
+        switch (s) {
+            case Scalar.Load l -> {
+                if (l.gather() != null) throw new UnsupportedOpException("gather", "the opencl backend does not render gathers (data-dependent indices) yet");
+            }
+            case Scalar.Binary b when b.type().isFloating() == false && (b.op() == Scalar.BinaryOp.DIV || b.op() == Scalar.BinaryOp.POW) ->
+                    throw new UnsupportedOpException(b.op().text(), "the opencl backend does not render integer " + b.op().text() + " yet");
+            case Scalar.Cast c when !c.type().isFloating() && c.x().type().isFloating() ->
+                    throw new UnsupportedOpException("cast", "the opencl backend does not render float-to-integer casts yet");
+            default -> { }
+        }
+    }
+
+    private static final String PREAMBLE = """
+            #ifdef cl_khr_fp64
+            #pragma OPENCL EXTENSION cl_khr_fp64 : enable
+            typedef double real;
+            #else
+            typedef float real;
+            #endif
+            #define LT_NAN ((real)NAN)
+            inline real lt_sigmoid(real v) { if (v >= 0) return 1 / (1 + exp(-v)); real e = exp(v); return e / (1 + e); }
+            inline real lt_relu(real v) { return isnan(v) ? v : (v > 0 ? v : (real)0); }
+            inline real lt_max(real a, real b) { return (isnan(a) || isnan(b)) ? LT_NAN : fmax(a, b); }
+            inline real lt_min(real a, real b) { return (isnan(a) || isnan(b)) ? LT_NAN : fmin(a, b); }
+            inline real lt_softplus(real v) { return fmax(v, (real)0) + log1p(exp(-fabs(v))); }
+            inline real lt_gelu_erf(real v) { return (real)0.5 * v * (1 + erf(v / sqrt((real)2))); }
+            inline real lt_gelu_tanh(real v) { return (real)0.5 * v * (1 + tanh(sqrt((real)2 / M_PI) * (v + (real)0.044715 * v * v * v))); }
+            inline real lt_leaky(real v, real a) { return v >= 0 ? v : a * v; }
+            inline real lt_clip(real v, real lo, real hi) { return isnan(v) ? v : fmin(fmax(v, lo), hi); }
+            inline float lt_act(int act, float x) {
+              real v = x;
+              switch (act) {
+                case 1: return (float)lt_relu(v);
+                case 2: return (float)lt_gelu_erf(v);
+                case 3: return (float)lt_gelu_tanh(v);
+                case 4: return (float)(v * lt_sigmoid(v));
+                case 5: return (float)lt_sigmoid(v);
+                case 6: return (float)tanh(v);
+                default: return x;
+              }
+            }
+            """;
+
+    /** Renders {@code p} with the named dims bound to {@code env}. */
+    public static Rendered render(KernelProgram p, Map<String, Long> env, boolean fp64) {
+        check(p, fp64);
+        StringBuilder src = new StringBuilder(PREAMBLE);
+        List<Launch> launches = new ArrayList<>();
+        for (int i = 0; i < p.kernels().size(); i++) {
+            Kernel k = p.kernels().get(i);
+            String name = "k" + i;
+            Launch l = switch (k) {
+                case Kernel.Loop loop -> new LoopRenderer(p, env, loop).render(name, src);
+                case Kernel.Gemm g -> gemm(p, env, g, name, src);
+                case Kernel.BatchedMatMul b -> batched(env, b, name, src);
+                case Kernel.Rows r -> rows(env, r, name, src);
+                default -> throw new AssertionError(k);
+            };
+            if (l != null) launches.add(l);
+        }
+        return new Rendered(src.toString(), launches);
+    }
+
+    static long ev(Dim d, Map<String, Long> env) {
+        return d.evaluate(env);
+    }
+
+    private static String params(List<Integer> bufs, int writes) {
+        return params(null, bufs, writes);
+    }
+
+    private static String params(KernelProgram p, List<Integer> bufs, int writes) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < bufs.size(); j++) {
+            if (j > 0) sb.append(", ");
+            int id = bufs.get(j);
+            sb.append("__global ").append(id == writes ? "" : "const ").append(p != null && id >= 0 && p.buffer(id).dtype() == DType.F64 ? "double* " : "float* ")
+                    .append(id <= -2 ? "bt" + (-2 - id) : "b" + id);
+        }
+        return sb.toString();
+    }
+
+    private static List<Integer> distinct(List<Integer> ids) {
+        List<Integer> out = new ArrayList<>();
+        for (int id : ids) if (id != -1 && !out.contains(id)) out.add(id);
+        return out;
+    }
+
+    private static int actCode(String act) {
+        return switch (act) {
+            case "NONE" -> 0;
+            case "RELU" -> 1;
+            case "GELU_ERF" -> 2;
+            case "GELU_TANH" -> 3;
+            case "SILU" -> 4;
+            case "SIGMOID" -> 5;
+            case "TANH" -> 6;
+            default -> throw new UnsupportedOpException(act.toLowerCase(java.util.Locale.ROOT), "the opencl backend has no GEMM epilogue activation " + act);
+        };
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    private static Launch gemm(KernelProgram p, Map<String, Long> env, Kernel.Gemm g, String name, StringBuilder src) {
+        long m = ev(g.m(), env), n = ev(g.n(), env), k = ev(g.k(), env);
+        if (m == 0 || n == 0) return null;
+        long aOff = ev(g.aOff(), env), lda = ev(g.lda(), env), cOff = ev(g.cOff(), env), ldc = ev(g.ldc(), env);
+        // B addressing: element (p, j) of the logical [k, n] B.
+        String bName;
+        long bOff, ldb;
+        boolean bRowMajor; // B(p, j) at bOff + p * ldb + j
+        int bArg;
+        if (g.packed()) {
+            Buffer wb = p.buffer(g.b());
+            boolean stored = wb.packing().equals(WeightPacking.GEMM_TRANSPOSED);
+            bOff = 0;
+            ldb = n;
+            bRowMajor = true;
+            // a gemm_t weight [n, k] is uploaded transposed once, as a [k, n] copy
+            bArg = stored ? -2 - g.b() : g.b();
+        } else {
+            bOff = ev(g.bOff(), env);
+            ldb = ev(g.ldb(), env);
+            bRowMajor = !g.transB();
+            bArg = g.b();
+        }
+        bName = bArg <= -2 ? "bt" + (-2 - bArg) : "b" + bArg;
+        List<Integer> args = distinct(List.of(g.a(), bArg, g.c(), g.bias(), g.residual()));
+        String A = "b" + g.a(), C = "b" + g.c();
+        String bAt = bRowMajor ? "(" + bOff + "L + (long)(P) * " + ldb + "L + (J))" : "(" + bOff + "L + (long)(J) * " + ldb + "L + (P))";
+        int act = actCode(g.activation());
+        String epi = "lt_act(" + act + ", v" + (g.bias() >= 0 ? " + b" + g.bias() + "[J]" : "") + ")"
+                + (g.residual() >= 0 ? " + b" + g.residual() + "[" + cOff + "L + (long)(I) * " + ldc + "L + (J)]" : "");
+        src.append("\n#define B_AT(P, J) ").append(bName).append('[').append(bAt).append("]\n");
+        src.append("#define EPI(I, J, v) (").append(epi).append(")\n");
+        src.append("__kernel void ").append(name).append('(').append(params(args, g.c())).append(") {\n");
+        src.append("  const long i0 = (long)get_global_id(1) * ").append(TILE_M).append(", j0 = (long)get_global_id(0) * ").append(TILE_N).append(";\n");
+        src.append("  if (i0 >= ").append(m).append("L || j0 >= ").append(n).append("L) return;\n");
+        boolean vec = bRowMajor;
+        if (vec) {
+            src.append("  if (i0 + ").append(TILE_M).append(" <= ").append(m).append("L && j0 + ").append(TILE_N).append(" <= ").append(n).append("L) {\n");
+            for (int r = 0; r < TILE_M; r++) src.append("    float16 acc").append(r).append(" = (float16)(0.0f);\n");
+            for (int r = 0; r < TILE_M; r++) {
+                src.append("    __global const float* a").append(r).append(" = ").append(A).append(" + ").append(aOff).append("L + (i0 + ").append(r).append(") * ")
+                        .append(lda).append("L;\n");
+            }
+            src.append("    __global const float* bp = ").append(bName).append(" + ").append(bOff).append("L + j0;\n");
+            long k4 = k - k % 4;
+            src.append("    for (long p = 0; p < ").append(k4).append("L; p += 4) {\n");
+            for (int q = 0; q < 4; q++) src.append("      float16 bv").append(q).append(" = vload16(0, bp + (p + ").append(q).append(") * ").append(ldb).append("L);\n");
+            for (int r = 0; r < TILE_M; r++) {
+                src.append("      { float4 av = vload4(0, a").append(r).append(" + p);");
+                for (int q = 0; q < 4; q++) src.append(" acc").append(r).append(" = fma((float16)(av.s").append(q).append("), bv").append(q).append(", acc").append(r).append(");");
+                src.append(" }\n");
+            }
+            src.append("    }\n");
+            src.append("    for (long p = ").append(k4).append("L; p < ").append(k).append("L; p++) {\n");
+            src.append("      float16 bv = vload16(0, bp + p * ").append(ldb).append("L);\n");
+            for (int r = 0; r < TILE_M; r++) src.append("      acc").append(r).append(" = fma((float16)(a").append(r).append("[p]), bv, acc").append(r).append(");\n");
+            src.append("    }\n");
+            for (int r = 0; r < TILE_M; r++) {
+                src.append("    { float t[16]; vstore16(acc").append(r).append(", 0, t); for (int c = 0; c < 16; c++) { long J = j0 + c; ")
+                        .append(C).append('[').append(cOff).append("L + (i0 + ").append(r).append(") * ").append(ldc).append("L + J] = EPI(i0 + ").append(r)
+                        .append(", J, t[c]); } }\n");
+            }
+            src.append("    return;\n  }\n");
+        }
+        // edge tiles (and transposed activations): scalar, bounds-checked
+        src.append("  for (long I = i0; I < min(i0 + ").append(TILE_M).append(", ").append(m).append("L); I++)\n");
+        src.append("    for (long J = j0; J < min(j0 + ").append(TILE_N).append(", ").append(n).append("L); J++) {\n");
+        src.append("      float s = 0.0f;\n");
+        src.append("      for (long P = 0; P < ").append(k).append("L; P++) s = fma(").append(A).append('[').append(aOff).append("L + I * ").append(lda)
+                .append("L + P], B_AT(P, J), s);\n");
+        src.append("      ").append(C).append('[').append(cOff).append("L + I * ").append(ldc).append("L + J] = EPI(I, J, s);\n");
+        src.append("    }\n}\n#undef B_AT\n#undef EPI\n");
+        return new Launch(name, g.label(), args, new long[] {(n + TILE_N - 1) / TILE_N, (m + TILE_M - 1) / TILE_M});
+    }
+
+    // ---------------------------------------------------------------- batched matmul
+
+    private static Launch batched(Map<String, Long> env, Kernel.BatchedMatMul b, String name, StringBuilder src) {
+        long batch = ev(b.batch(), env), m = ev(b.m(), env), n = ev(b.n(), env), k = ev(b.k(), env);
+        long sa = ev(b.strideA(), env), sb = ev(b.strideB(), env);
+        if (batch * m * n == 0) return null;
+        List<Integer> args = distinct(List.of(b.a(), b.b(), b.c()));
+        src.append("\n__kernel void ").append(name).append('(').append(params(args, b.c())).append(") {\n");
+        src.append("  const long g = get_global_id(0); const long t = g / ").append(m * n).append("L, r = g % ").append(m * n).append("L, i = r / ").append(n)
+                .append("L, j = r % ").append(n).append("L;\n");
+        src.append("  __global const float* a = b").append(b.a()).append(" + t * ").append(sa).append("L + i * ").append(k).append("L;\n");
+        src.append("  __global const float* bb = b").append(b.b()).append(" + t * ").append(sb).append("L + j;\n");
+        src.append("  float s = 0.0f;\n  for (long p = 0; p < ").append(k).append("L; p++) s = fma(a[p], bb[p * ").append(n).append("L], s);\n");
+        src.append("  b").append(b.c()).append("[g] = s;\n}\n");
+        return new Launch(name, b.label(), args, new long[] {batch * m * n});
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    private static Launch rows(Map<String, Long> env, Kernel.Rows r, String name, StringBuilder src) {
+        long rows = ev(r.rows(), env), cols = ev(r.cols(), env);
+        if (rows == 0 || cols == 0) return null;
+        List<Integer> args = distinct(List.of(r.x(), r.weight(), r.bias(), r.out()));
+        String x = "b" + r.x(), o = "b" + r.out();
+        src.append("\n__kernel void ").append(name).append('(').append(params(args, r.out())).append(") {\n");
+        src.append("  const long base = (long)get_global_id(0) * ").append(cols).append("L;\n");
+        src.append("  __global const float* x = ").append(x).append(" + base;\n  __global float* o = ").append(o).append(" + base;\n");
+        String n = cols + "L";
+        switch (r.op()) {
+            case SOFTMAX, LOG_SOFTMAX -> {
+                src.append("  real mx = -INFINITY; for (long j = 0; j < ").append(n).append("; j++) mx = lt_max(mx, (real)x[j]);\n");
+                src.append("  real s = 0; for (long j = 0; j < ").append(n).append("; j++) s += exp((real)x[j] - mx);\n");
+                if (r.op() == Kernel.RowOp.SOFTMAX) {
+                    src.append("  for (long j = 0; j < ").append(n).append("; j++) o[j] = (float)(exp((real)x[j] - mx) / s);\n");
+                } else {
+                    src.append("  real ls = log(s); for (long j = 0; j < ").append(n).append("; j++) o[j] = (float)((real)x[j] - mx - ls);\n");
+                }
+            }
+            case LAYER_NORM -> {
+                src.append("  real s = 0; for (long j = 0; j < ").append(n).append("; j++) s += x[j];\n  real mean = s / ").append(cols).append(";\n");
+                src.append("  real v = 0; for (long j = 0; j < ").append(n).append("; j++) { real d = x[j] - mean; v += d * d; }\n");
+                src.append("  real inv = 1 / sqrt(v / ").append(cols).append(" + (real)").append(lit(r.eps())).append(");\n");
+                src.append("  for (long j = 0; j < ").append(n).append("; j++) { real y = ((real)x[j] - mean) * inv;");
+                if (r.weight() >= 0) src.append(" y *= b").append(r.weight()).append("[j];");
+                if (r.bias() >= 0) src.append(" y += b").append(r.bias()).append("[j];");
+                src.append(" o[j] = (float)y; }\n");
+            }
+            case RMS_NORM -> {
+                src.append("  real s = 0; for (long j = 0; j < ").append(n).append("; j++) s += (real)x[j] * x[j];\n");
+                src.append("  real inv = 1 / sqrt(s / ").append(cols).append(" + (real)").append(lit(r.eps())).append(");\n");
+                src.append("  for (long j = 0; j < ").append(n).append("; j++) { real y = (real)x[j] * inv;");
+                if (r.weight() >= 0) src.append(" y *= b").append(r.weight()).append("[j];");
+                src.append(" o[j] = (float)y; }\n");
+            }
+        }
+        src.append("}\n");
+        return new Launch(name, r.label(), args, new long[] {rows});
+    }
+
+    static String lit(double v) {
+        if (Double.isNaN(v)) return "NAN";
+        if (Double.isInfinite(v)) return v > 0 ? "INFINITY" : "(-INFINITY)";
+        return "(" + Double.toString(v) + ")";
+    }
+
+    /** Renders one loop nest. */
+    private static final class LoopRenderer {
+        private final KernelProgram p;
+        private final Map<String, Long> env;
+        private final Kernel.Loop loop;
+
+        LoopRenderer(KernelProgram p, Map<String, Long> env, Kernel.Loop loop) {
+            this.p = p;
+            this.env = env;
+            this.loop = loop;
+        }
+
+        Launch render(String name, StringBuilder src) {
+            int outer = loop.extents().size();
+            long[] ext = new long[outer];
+            long total = 1;
+            for (int d = 0; d < outer; d++) {
+                ext[d] = ev(loop.extents().get(d), env);
+                total *= ext[d];
+            }
+            if (total == 0) return null;
+            List<Integer> args = distinct(new ArrayList<>(loop.reads()));
+            args.remove((Integer) loop.out());
+            args.add(loop.out());
+            src.append("\n__kernel void ").append(name).append('(').append(params(p, args, loop.out())).append(") {\n");
+            src.append("  long g = get_global_id(0);\n");
+            for (int d = outer - 1; d >= 0; d--) {
+                src.append("  const long i").append(d).append(" = g % ").append(ext[d]).append("L; g /= ").append(ext[d]).append("L;\n");
+            }
+            Kernel.Reduction red = loop.reduction();
+            if (red != null) reduction(red, outer, src);
+            src.append("  b").append(loop.out()).append('[').append(affine(loop.outIndex())).append("] = (").append(p.buffer(loop.out()).dtype() == DType.F64 ? "double" : "float").append(")(").append(expr(loop.body())).append(");\n}\n");
+            return new Launch(name, loop.label(), args, new long[] {total});
+        }
+
+        private void reduction(Kernel.Reduction red, int outer, StringBuilder src) {
+            boolean fl = red.value().type().isFloating();
+            String t = fl ? "real" : "long";
+            if (red.op() == Kernel.ReduceOp.ARGMAX) {
+                src.append("  real best = 0; long acc = -1;\n");
+            } else {
+                String init = red.init() != null ? "(" + t + ")(" + expr(red.init()) + ")" : switch (red.op()) {
+                    case SUM -> "0";
+                    case MAX -> fl ? "-INFINITY" : "LONG_MIN";
+                    default -> fl ? "INFINITY" : "LONG_MAX";
+                };
+                src.append("  ").append(t).append(" acc = ").append(init).append(";\n");
+            }
+            int r = red.extents().size();
+            for (int d = 0; d < r; d++) {
+                int v = outer + d;
+                src.append("  for (long i").append(v).append(" = 0; i").append(v).append(" < ").append(ev(red.extents().get(d), env)).append("L; i").append(v).append("++)\n");
+            }
+            src.append("  { ").append(t).append(" v = (").append(t).append(")(").append(expr(red.value())).append("); ");
+            switch (red.op()) {
+                case SUM -> src.append("acc += v;");
+                case MAX -> src.append(fl ? "acc = lt_max(acc, v);" : "acc = max(acc, v);");
+                case MIN -> src.append(fl ? "acc = lt_min(acc, v);" : "acc = min(acc, v);");
+                case ARGMAX -> src.append("if (acc < 0 || v > best || (isnan(v) && !isnan(best))) { best = v; acc = i").append(outer).append("; }");
+            }
+            src.append(" }\n");
+        }
+
+        private String affine(Affine a) {
+            StringBuilder sb = new StringBuilder("(").append(ev(a.offset(), env)).append('L');
+            for (Map.Entry<Integer, Dim> e : a.coefs().entrySet()) {
+                sb.append(" + ").append(ev(e.getValue(), env)).append("L * i").append(e.getKey());
+            }
+            return sb.append(')').toString();
+        }
+
+        private static String ctype(DType t) {
+            if (t == DType.F32) return "float";
+            if (t.isFloating()) return "real";
+            if (t == DType.BOOL) return "int";
+            return "long";
+        }
+
+        /** A C expression of the node's value: float/real for floats, long for integers, int for bool. */
+        private String expr(Scalar s) {
+            return switch (s) {
+                case Scalar.Load l -> "b" + l.buffer() + "[" + affine(l.index()) + "]";
+                case Scalar.Const c -> c.type().isFloating() ? "((" + ctype(c.type()) + ")" + lit(c.value()) + ")"
+                        : c.type() == DType.BOOL ? (c.value() != 0 ? "1" : "0") : "(" + (long) c.value() + "L)";
+                case Scalar.Index i -> affine(i.index());
+                case Scalar.Acc a -> "((" + ctype(a.type()) + ")acc)";
+                case Scalar.Unary u -> unary(u);
+                case Scalar.Binary b -> binary(b);
+                case Scalar.Compare c -> "((" + widen(c.a()) + ") " + c.op().symbol() + " (" + widen(c.b()) + ") ? 1 : 0)";
+                case Scalar.Select x -> "((" + expr(x.cond()) + ") ? (" + ctype(x.type()) + ")(" + expr(x.a()) + ") : (" + ctype(x.type()) + ")(" + expr(x.b()) + "))";
+                case Scalar.Cast c -> c.type() == DType.BOOL ? "((" + expr(c.x()) + ") != 0 ? 1 : 0)" : "((" + ctype(c.type()) + ")(" + widen(c.x()) + "))";
+            };
+        }
+
+        /** The operand widened to the compute type of its kind: real for floats, long for integers and bools. */
+        private String widen(Scalar s) {
+            return (s.type().isFloating() ? "(real)" : "(long)") + "(" + expr(s) + ")";
+        }
+
+        private String round(DType t, String realExpr) {
+            return "((" + ctype(t) + ")(" + realExpr + "))";
+        }
+
+        private String unary(Scalar.Unary u) {
+            if (u.op() == Scalar.UnaryOp.NOT) return "((" + expr(u.x()) + ") ? 0 : 1)";
+            if (!u.type().isFloating()) {
+                String x = "(long)(" + expr(u.x()) + ")";
+                return switch (u.op()) {
+                    case NEG -> "(-" + x + ")";
+                    case ABS -> "abs(" + x + ")";
+                    case RELU -> "max(" + x + ", 0L)";
+                    default -> throw new UnsupportedOpException(u.op().text(), "the opencl backend does not render integer " + u.op().text());
+                };
+            }
+            String x = "(real)(" + expr(u.x()) + ")";
+            String r = switch (u.op()) {
+                case NEG -> "-" + x;
+                case ABS -> "fabs(" + x + ")";
+                case EXP -> "exp(" + x + ")";
+                case LOG -> "log(" + x + ")";
+                case SQRT -> "sqrt(" + x + ")";
+                case RSQRT -> "1 / sqrt(" + x + ")";
+                case ERF -> "erf(" + x + ")";
+                case TANH -> "tanh(" + x + ")";
+                case SIGMOID -> "lt_sigmoid(" + x + ")";
+                case RELU -> "lt_relu(" + x + ")";
+                case SILU -> "(" + x + " * lt_sigmoid(" + x + "))";
+                case SOFTPLUS -> "lt_softplus(" + x + ")";
+                case GELU_ERF -> "lt_gelu_erf(" + x + ")";
+                case GELU_TANH -> "lt_gelu_tanh(" + x + ")";
+                case LEAKY_RELU -> "lt_leaky(" + x + ", (real)" + lit(u.p1()) + ")";
+                case CLIP -> "lt_clip(" + x + ", (real)" + lit(u.p1()) + ", (real)" + lit(u.p2()) + ")";
+                case NOT -> throw new AssertionError();
+            };
+            return round(u.type(), r);
+        }
+
+        private String binary(Scalar.Binary b) {
+            if (b.op() == Scalar.BinaryOp.AND) return "((" + expr(b.a()) + ") && (" + expr(b.b()) + ") ? 1 : 0)";
+            if (!b.type().isFloating()) {
+                String a = "(long)(" + expr(b.a()) + ")", c = "(long)(" + expr(b.b()) + ")";
+                return switch (b.op()) {
+                    case ADD -> "(" + a + " + " + c + ")";
+                    case SUB -> "(" + a + " - " + c + ")";
+                    case MUL -> "(" + a + " * " + c + ")";
+                    case MAX -> "max(" + a + ", " + c + ")";
+                    case MIN -> "min(" + a + ", " + c + ")";
+                    default -> throw new UnsupportedOpException(b.op().text(), "the opencl backend does not render integer " + b.op().text());
+                };
+            }
+            String a = widen(b.a()), c = widen(b.b());
+            String r = switch (b.op()) {
+                case ADD -> a + " + " + c;
+                case SUB -> a + " - " + c;
+                case MUL -> a + " * " + c;
+                case DIV -> a + " / " + c;
+                case POW -> "pow(" + a + ", " + c + ")";
+                case MAX -> "lt_max(" + a + ", " + c + ")";
+                case MIN -> "lt_min(" + a + ", " + c + ")";
+                case AND -> throw new AssertionError();
+            };
+            return round(b.type(), r);
+        }
+    }
+}

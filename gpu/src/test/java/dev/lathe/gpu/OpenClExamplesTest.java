@@ -1,0 +1,66 @@
+package dev.lathe.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lathe.interp.Interpreter;
+import dev.lathe.ir.Graph;
+import dev.lathe.lower.KernelProgram;
+import dev.lathe.lower.Lowering;
+import dev.lathe.lower.UnsupportedOpException;
+import dev.lathe.runtime.Tensor;
+import dev.lathe.testkit.TensorAssertions;
+import dev.lathe.testkit.Tolerance;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The OpenCL backend against the interpreter on the examples (DESIGN.md §4 tolerance). */
+class OpenClExamplesTest {
+    private static void agrees(String model, long batch) {
+        OpenClDevice device = OpenClTestSupport.device();
+        Graph graph = OpenClTestSupport.load(model);
+        KernelProgram program = Lowering.lower(graph);
+        try (OpenClModel m = new OpenClModel(program, device)) {
+            for (long seed : new long[] {1, 2}) {
+                Map<String, Tensor> in = OpenClTestSupport.randomBatch(graph, batch, 5, seed);
+                Map<String, Tensor> expected = Interpreter.run(graph, in);
+                Map<String, Tensor> actual = m.run(in);
+                List<String> diffs = TensorAssertions.differences(expected, actual, Tolerance.DEFAULT);
+                assertTrue(diffs.isEmpty(), model + ": " + diffs);
+                assertEquals(program.kernels().size() >= m.lastProfile().size(), true);
+            }
+        }
+    }
+
+    @Test
+    void mlpAgreesWithTheInterpreter() {
+        agrees("examples/mlp/mlp.model", 3);
+        agrees("examples/mlp/mlp.model", 17);
+    }
+
+    @Test
+    void encoderUsesAttentionWhichIsRefusedClearly() {
+        OpenClDevice device = OpenClTestSupport.device();
+        KernelProgram program = Lowering.lower(OpenClTestSupport.load("examples/encoder/tiny_encoder.model"));
+        UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> new OpenClModel(program, device).close());
+        assertEquals("attention", e.op());
+        assertTrue(e.getMessage().contains("does not render attention"), e.getMessage());
+    }
+
+    @Test
+    void cnnUsesConvWhichIsRefusedClearly() {
+        OpenClDevice device = OpenClTestSupport.device();
+        KernelProgram program = Lowering.lower(OpenClTestSupport.load("examples/cnn/small_cnn.model"));
+        UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> new OpenClModel(program, device).close());
+        assertEquals("conv2d", e.op());
+    }
+
+    @Test
+    void aBadDeviceIndexIsAClearError() {
+        OpenClTestSupport.device();
+        OpenClException e = assertThrows(OpenClException.class, () -> OpenClDevice.open(999));
+        assertTrue(e.getMessage().startsWith("no OpenCL device 999"), e.getMessage());
+    }
+}
