@@ -8,6 +8,7 @@ model=examples/digits/digits.model
 pass='lowrank(energy = 0.95) on "fc*.weight"'
 data=(--in x=examples/digits/test_x.npy)
 step() { echo; echo "== lathe $*"; }
+mkdir -p target/demo
 
 step check "$model"
 ./lathe check "$model"

@@ -84,6 +84,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (json != null) {
             try {
+                Path folder = json.toAbsolutePath().getParent();
+                if (folder != null) java.nio.file.Files.createDirectories(folder);
                 ReportJson.write(json, model.file, original.name(), result.report(), calibration, errors);
             } catch (IOException e) {
                 throw new UserError("cannot write " + json + ": " + e.getMessage());
