@@ -91,12 +91,22 @@ public final class GpuCheck {
                 ok &= diffs.isEmpty();
                 rows.add(new Row("diff: mlp example vs interpreter", diffs.isEmpty() ? "PASS" : "FAIL", "", diffs.isEmpty() ? "batch 1, 7, 32" : diffs.getFirst()));
             }
-            for (String[] e : new String[][] {{"cnn", "examples/cnn/small_cnn.model"}, {"encoder", "examples/encoder/tiny_encoder.model"}}) {
-                try (OpenClModel m = new OpenClModel(Lowering.lower(load(root, e[1])), dev)) {
-                    rows.add(new Row("diff: " + e[0] + " example", "renders?", "", "unexpected: now renders, add it to the check"));
-                } catch (UnsupportedOpException x) {
-                    rows.add(new Row("diff: " + e[0] + " example", "UNSUPPORTED", "", "clear error: " + x.op() + " not rendered yet"));
+            try (OpenClModel m = new OpenClModel(Lowering.lower(load(root, "examples/cnn/small_cnn.model")), dev)) {
+                rows.add(new Row("diff: cnn example", "renders?", "", "unexpected: now renders, add it to the check"));
+            } catch (UnsupportedOpException x) {
+                rows.add(new Row("diff: cnn example", "UNSUPPORTED", "", "clear error: " + x.op() + " not rendered yet"));
+            }
+            Graph encoder = load(root, "examples/encoder/tiny_encoder.model");
+            try (OpenClModel m = new OpenClModel(Lowering.lower(encoder), dev)) {
+                List<String> diffs = new ArrayList<>();
+                for (long batch : new long[] {1, 2}) {
+                    for (long seq : new long[] {8, 16}) {
+                        Map<String, Tensor> in = random(encoder, batch, seq, 10 * batch + seq);
+                        diffs.addAll(TensorAssertions.differences(Interpreter.run(encoder, in), m.run(in), Tolerance.DEFAULT));
+                    }
                 }
+                ok &= diffs.isEmpty();
+                rows.add(new Row("diff: encoder example vs interpreter", diffs.isEmpty() ? "PASS" : "FAIL", "", diffs.isEmpty() ? "batch 1, 2 x seq 8, 16" : diffs.getFirst()));
             }
             for (Object[] prop : new Object[][] {
                 {"loop nests", LowerOptions.defaults().withRuntimeKernels(false), OpSets.minus(OpSets.ALL, unrendered()), 20251127L},
@@ -163,7 +173,9 @@ public final class GpuCheck {
             try (OpenClModel m = new OpenClModel(Lowering.lower(enc), dev)) {
                 double tc = time(() -> m.run(ein), runs);
                 clCell = fmt(tc * 1e3) + " ms";
-                note = "";
+                List<String> d = TensorAssertions.differences(ej.run(ein), m.run(ein), new Tolerance(1e-3, 1e-3));
+                ok &= d.isEmpty();
+                note = String.format(java.util.Locale.ROOT, "opencl %.2fx the jvm speed; results ", tj / tc) + (d.isEmpty() ? "agree" : "DIFFER " + d.getFirst());
             } catch (UnsupportedOpException x) {
                 clCell = "n/a";
                 note = "opencl: " + x.op() + " not rendered yet";
@@ -183,7 +195,7 @@ public final class GpuCheck {
 
     private static List<String> unrendered() {
         return List.of("equal", "less", "greater", "where", "argmax", "cast", "gather", "embedding", "conv2d", "max_pool2d", "avg_pool2d",
-                "global_avg_pool", "attention");
+                "global_avg_pool");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

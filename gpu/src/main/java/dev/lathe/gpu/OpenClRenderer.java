@@ -18,8 +18,8 @@ import java.util.Map;
  * named dims (every size, offset and stride is a literal), so a model renders once per distinct
  * input shape. Renders: loop nests (one work-item per point of the outer loops, reductions in the
  * work-item), GEMM with its fused epilogue (a 4x16 register tile per work-item with {@code float16}
- * vectors), batched matmul, and the row ops (softmax, log-softmax, layer norm, RMS norm). Every
- * buffer must be f32. Anything else is refused by {@link #check} with an {@link UnsupportedOpException}
+ * vectors), batched matmul, the row ops (softmax, log-softmax, layer norm, RMS norm) and unmasked
+ * attention (one work-item per batch, head and query row, online softmax). Every buffer must be f32. Anything else is refused by {@link #check} with an {@link UnsupportedOpException}
  * before anything runs, never a wrong result.
  *
  * <p>Float scalar nodes are computed as the interpreter computes them: in double (when the device has
@@ -63,7 +63,12 @@ public final class OpenClRenderer {
                 case Kernel.BatchedMatMul b -> { }
                 case Kernel.Rows r -> { }
                 case Kernel.Conv c -> throw unsupported("conv2d", k);
-                case Kernel.Attention a -> throw unsupported("attention", k);
+                case Kernel.Attention a -> {
+                    if (a.mask() >= 0) {
+                        throw new UnsupportedOpException("attention", "the opencl backend does not render masked attention yet (kernel '" + a.label()
+                                + "'); use --backend jvm or auto");
+                    }
+                }
                 case Kernel.LinearAttention a -> throw unsupported("linear_attention", k);
             }
         }
@@ -136,6 +141,7 @@ public final class OpenClRenderer {
                 case Kernel.Gemm g -> gemm(p, env, g, name, src);
                 case Kernel.BatchedMatMul b -> batched(env, b, name, src);
                 case Kernel.Rows r -> rows(env, r, name, src);
+                case Kernel.Attention a -> attention(env, a, name, src);
                 default -> throw new AssertionError(k);
             };
             if (l != null) launches.add(l);
@@ -273,6 +279,64 @@ public final class OpenClRenderer {
         src.append("  float s = 0.0f;\n  for (long p = 0; p < ").append(k).append("L; p++) s = fma(a[p], bb[p * ").append(n).append("L], s);\n");
         src.append("  b").append(b.c()).append("[g] = s;\n}\n");
         return new Launch(name, b.label(), args, new long[] {batch * m * n});
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /** Largest head size whose q row and output accumulator are held in private arrays; larger heads accumulate in the output row itself. */
+    static final long PRIVATE_HEAD = 128;
+
+    /**
+     * Unmasked multi-head attention (runtime {@code Attention.forward}'s definition): one work-item per
+     * (batch, head, query row), ordered so neighbouring work-items share a head and read the same key
+     * rows; an online softmax over the visible keys (running max and sum, float accumulation). Key j is
+     * hidden when causal and j > i + sk - sq; a row seeing no key (or only -inf scores) gives zeros.
+     */
+    private static Launch attention(Map<String, Long> env, Kernel.Attention a, String name, StringBuilder src) {
+        if (a.mask() >= 0) throw new UnsupportedOpException("attention", "the opencl backend does not render masked attention yet (kernel '" + a.label() + "')");
+        long batch = ev(a.batch(), env), sq = ev(a.sq(), env), sk = ev(a.sk(), env), dh = ev(a.dh(), env), dv = ev(a.dv(), env);
+        long heads = a.heads();
+        if (batch * sq * dv == 0) return null;
+        float scale = (float) (Double.isNaN(a.scale()) ? 1 / Math.sqrt(dh) : a.scale());
+        long d = heads * dh, dvAll = heads * dv;
+        boolean privQ = dh <= PRIVATE_HEAD, privAcc = dv <= PRIVATE_HEAD;
+        List<Integer> args = distinct(List.of(a.q(), a.k(), a.v(), a.out()));
+        src.append("\n__kernel void ").append(name).append('(').append(params(args, a.out())).append(") {\n");
+        src.append("  const long g = get_global_id(0); const long i = g % ").append(sq).append("L, t = g / ").append(sq).append("L, h = t % ").append(heads)
+                .append("L, bb = t / ").append(heads).append("L;\n");
+        src.append("  __global const float* qp = b").append(a.q()).append(" + (bb * ").append(sq).append("L + i) * ").append(d).append("L + h * ").append(dh).append("L;\n");
+        src.append("  __global const float* kb = b").append(a.k()).append(" + bb * ").append(sk * d).append("L + h * ").append(dh).append("L;\n");
+        src.append("  __global const float* vb = b").append(a.v()).append(" + bb * ").append(sk * dvAll).append("L + h * ").append(dv).append("L;\n");
+        src.append("  __global float* op = b").append(a.out()).append(" + (bb * ").append(sq).append("L + i) * ").append(dvAll).append("L + h * ").append(dv).append("L;\n");
+        String q = "qp";
+        if (privQ) {
+            src.append("  float qv[").append(dh).append("]; for (int c = 0; c < ").append(dh).append("; c++) qv[c] = qp[c];\n");
+            q = "qv";
+        }
+        String acc = "op";
+        if (privAcc) {
+            src.append("  float acc[").append(dv).append("];\n");
+            acc = "acc";
+        }
+        src.append("  for (int c = 0; c < ").append(dv).append("; c++) ").append(acc).append("[c] = 0.0f;\n");
+        src.append("  long jEnd = ").append(sk).append("L;\n");
+        if (a.causal()) src.append("  jEnd = min(jEnd, i + ").append(sk - sq + 1).append("L);\n");
+        src.append("  float mx = -INFINITY, l = 0.0f;\n");
+        src.append("  for (long j = 0; j < jEnd; j++) {\n");
+        src.append("    __global const float* kp = kb + j * ").append(d).append("L;\n");
+        src.append("    float s = 0.0f; for (int c = 0; c < ").append(dh).append("; c++) s = fma(").append(q).append("[c], kp[c], s);\n");
+        src.append("    s *= ").append(Float.isFinite(scale) ? Float.toString(scale) + "f" : lit(scale)).append(";\n");
+        src.append("    if (s == -INFINITY) continue;\n");
+        src.append("    if (s > mx) { const float corr = exp(mx - s); l *= corr; for (int c = 0; c < ").append(dv).append("; c++) ").append(acc)
+                .append("[c] *= corr; mx = s; }\n");
+        src.append("    const float pr = exp(s - mx); l += pr;\n");
+        src.append("    __global const float* vp = vb + j * ").append(dvAll).append("L;\n");
+        src.append("    for (int c = 0; c < ").append(dv).append("; c++) ").append(acc).append("[c] = fma(pr, vp[c], ").append(acc).append("[c]);\n");
+        src.append("  }\n");
+        src.append("  const float inv = l > 0.0f ? 1.0f / l : 0.0f;\n");
+        src.append("  for (int c = 0; c < ").append(dv).append("; c++) op[c] = l > 0.0f ? ").append(acc).append("[c] * inv : 0.0f;\n");
+        src.append("}\n");
+        return new Launch(name, a.label(), args, new long[] {batch * heads * sq});
     }
 
     // ---------------------------------------------------------------- rows

@@ -32,10 +32,21 @@ class OpenClRendererTest {
     }
 
     @Test
-    void convAndAttentionAreRefusedAtCompileTime() {
+    void convIsRefusedAtCompileTime() {
         KernelProgram cnn = Lowering.lower(OpenClTestSupport.load("examples/cnn/small_cnn.model"));
         assertEquals("conv2d", assertThrows(UnsupportedOpException.class, () -> OpenClRenderer.check(cnn, true)).op());
+    }
+
+    /** The encoder's attention renders as one online-softmax kernel: one work-item per (batch, head, query row). */
+    @Test
+    void encoderAttentionRendersOneWorkItemPerQueryRow() {
         KernelProgram enc = Lowering.lower(OpenClTestSupport.load("examples/encoder/tiny_encoder.model"));
-        assertEquals("attention", assertThrows(UnsupportedOpException.class, () -> OpenClRenderer.check(enc, true)).op());
+        OpenClRenderer.check(enc, true);
+        OpenClRenderer.Rendered r = OpenClRenderer.render(enc, Map.of("B", 2L, "S", 8L), true);
+        java.util.List<OpenClRenderer.Launch> attention = r.launches().stream().filter(l -> l.label().startsWith("attention")).toList();
+        assertTrue(!attention.isEmpty(), r.source());
+        for (OpenClRenderer.Launch l : attention) assertEquals(2 * 4 * 8, l.global()[0]);
+        assertTrue(r.source().contains("float qv[64]"), r.source());
+        assertTrue(r.source().contains("if (s > mx)"), r.source());
     }
 }
