@@ -61,6 +61,17 @@ public final class TestGraph {
         return builder.build(List.of(outputs), names).withParamData(data);
     }
 
+    /** x [B, in] -> linear fc1 [hidden, in] + bias -> relu -> linear fc2 [out, hidden], weights from seeds 1, 2, 3. */
+    public static Graph mlp(int in, int hidden, int out) {
+        TestGraph t = new TestGraph();
+        Value x = t.input("x", f32(B, in));
+        Value w1 = t.param("fc1.weight", gaussian(1, hidden, in));
+        Value b1 = t.param("fc1.bias", gaussian(2, hidden));
+        Value w2 = t.param("fc2.weight", gaussian(3, out, hidden));
+        Value h = t.op("linear", x, w1, b1);
+        return t.build(t.op("linear", t.op("relu", h), w2));
+    }
+
     private static String instanceOf(String path) {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? "" : path.substring(0, dot);

@@ -1,5 +1,6 @@
 package dev.lathe.pass.kernelize;
 
+import static dev.lathe.pass.Reports.only;
 import static dev.lathe.pass.ExpectedGraph.P;
 import static dev.lathe.pass.TestGraph.B;
 import static dev.lathe.pass.TestGraph.f32;
@@ -53,11 +54,6 @@ class KernelizePassTest {
     static PipelineResult run(Graph g, List<Map<String, Tensor>> calibration, String statement) {
         PassStatement stmt = PassStatementText.parse(statement, "test", PassStatement.Origin.COMMAND_LINE);
         return PassPipeline.standard().run(g, PassPlanner.plan(PassRegistry.standard(), List.of(stmt), g, KINDS), calibration);
-    }
-
-    private static TargetReport only(PipelineResult r) {
-        assertEquals(1, r.report().targets().size());
-        return r.report().targets().getFirst();
     }
 
     private static Node.Attention attentionOf(Graph g) {

@@ -1,5 +1,7 @@
 package dev.lathe.pass.lowrank;
 
+import static dev.lathe.pass.Reports.bound;
+import static dev.lathe.pass.Reports.only;
 import static dev.lathe.pass.ExpectedGraph.P;
 import static dev.lathe.pass.TestGraph.B;
 import static dev.lathe.pass.TestGraph.f32;
@@ -15,7 +17,6 @@ import dev.lathe.ir.IrVerifier;
 import dev.lathe.ir.Node;
 import dev.lathe.ir.TensorType;
 import dev.lathe.ir.Value;
-import dev.lathe.pass.ErrorBound;
 import dev.lathe.pass.ExpectedGraph;
 import dev.lathe.pass.IrStructure;
 import dev.lathe.pass.PipelineResult;
@@ -33,22 +34,7 @@ import org.junit.jupiter.api.Test;
 class LowRankPassTest {
     /** x [B, 16] -> linear fc1 [32, 16] + bias -> relu -> linear fc2 [4, 32]. */
     static Graph mlp() {
-        TestGraph t = new TestGraph();
-        Value x = t.input("x", f32(B, 16));
-        Value w1 = t.param("fc1.weight", gaussian(1, 32, 16));
-        Value b1 = t.param("fc1.bias", gaussian(2, 32));
-        Value w2 = t.param("fc2.weight", gaussian(3, 4, 32));
-        Value h = t.op("linear", x, w1, b1);
-        return t.build(t.op("linear", t.op("relu", h), w2));
-    }
-
-    private static TargetReport only(PipelineResult r) {
-        assertEquals(1, r.report().targets().size());
-        return r.report().targets().getFirst();
-    }
-
-    private static double bound(TargetReport t, String quantity) {
-        return t.certificate().stream().filter(e -> e.quantity().equals(quantity)).mapToDouble(ErrorBound::value).findFirst().orElseThrow();
+        return TestGraph.mlp(16, 32, 4);
     }
 
     @Test

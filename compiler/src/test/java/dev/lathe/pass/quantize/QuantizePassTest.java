@@ -1,5 +1,8 @@
 package dev.lathe.pass.quantize;
 
+import static dev.lathe.pass.Reports.bound;
+import static dev.lathe.pass.Reports.only;
+import static dev.lathe.pass.Reports.target;
 import static dev.lathe.pass.ExpectedGraph.P;
 import static dev.lathe.pass.TestGraph.B;
 import static dev.lathe.pass.TestGraph.f32;
@@ -22,7 +25,6 @@ import dev.lathe.ir.Value;
 import dev.lathe.lower.LowerOptions;
 import dev.lathe.lower.Lowering;
 import dev.lathe.lower.UnsupportedOpException;
-import dev.lathe.pass.ErrorBound;
 import dev.lathe.pass.ExpectedGraph;
 import dev.lathe.pass.IrStructure;
 import dev.lathe.pass.PipelineResult;
@@ -41,26 +43,7 @@ import org.junit.jupiter.api.Test;
 class QuantizePassTest {
     /** x [B, 64] -> linear fc1 [8, 64] + bias -> relu -> linear fc2 [4, 8]. */
     static Graph mlp() {
-        TestGraph t = new TestGraph();
-        Value x = t.input("x", f32(B, 64));
-        Value w1 = t.param("fc1.weight", gaussian(1, 8, 64));
-        Value b1 = t.param("fc1.bias", gaussian(2, 8));
-        Value w2 = t.param("fc2.weight", gaussian(3, 4, 8));
-        Value h = t.op("linear", x, w1, b1);
-        return t.build(t.op("linear", t.op("relu", h), w2));
-    }
-
-    private static TargetReport only(PipelineResult r) {
-        assertEquals(1, r.report().targets().size());
-        return r.report().targets().getFirst();
-    }
-
-    private static TargetReport target(PipelineResult r, String path) {
-        return r.report().targets().stream().filter(t -> t.target().equals(path)).findFirst().orElseThrow();
-    }
-
-    private static double bound(TargetReport t, String quantity) {
-        return t.certificate().stream().filter(e -> e.quantity().equals(quantity)).mapToDouble(ErrorBound::value).findFirst().orElseThrow();
+        return TestGraph.mlp(64, 8, 4);
     }
 
     @Test

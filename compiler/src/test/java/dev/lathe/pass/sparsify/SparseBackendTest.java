@@ -31,12 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class SparseBackendTest {
     static Graph mlp() {
-        TestGraph t = new TestGraph();
-        Value x = t.input("x", f32(B, 16));
-        Value w1 = t.param("fc1.weight", gaussian(1, 8, 16));
-        Value b1 = t.param("fc1.bias", gaussian(2, 8));
-        Value w2 = t.param("fc2.weight", gaussian(3, 4, 8));
-        return t.build(t.op("linear", t.op("relu", t.op("linear", x, w1, b1)), w2));
+        return TestGraph.mlp(16, 8, 4);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.lathe.pass.sparsify;
 
+import static dev.lathe.pass.Reports.bound;
+import static dev.lathe.pass.Reports.only;
 import static dev.lathe.pass.ExpectedGraph.P;
 import static dev.lathe.pass.TestGraph.B;
 import static dev.lathe.pass.TestGraph.f32;
@@ -18,7 +20,6 @@ import dev.lathe.ir.Node;
 import dev.lathe.ir.SparseFormat;
 import dev.lathe.ir.TensorType;
 import dev.lathe.ir.Value;
-import dev.lathe.pass.ErrorBound;
 import dev.lathe.pass.ExpectedGraph;
 import dev.lathe.pass.IrStructure;
 import dev.lathe.pass.PipelineResult;
@@ -41,15 +42,6 @@ class SparsifyPassTest {
         Value b1 = t.param("fc1.bias", gaussian(2, 8));
         Value m = t.param("m.weight", gaussian(3, 8, 4));
         return t.build(t.op("matmul", t.op("relu", t.op("linear", x, w1, b1)), m));
-    }
-
-    private static TargetReport only(PipelineResult r) {
-        assertEquals(1, r.report().targets().size());
-        return r.report().targets().getFirst();
-    }
-
-    private static double bound(TargetReport t, String quantity) {
-        return t.certificate().stream().filter(e -> e.quantity().equals(quantity)).mapToDouble(ErrorBound::value).findFirst().orElseThrow();
     }
 
     /** The expected graph with the sparse layer made by {@code make} from the parts' values. */
