@@ -14,9 +14,9 @@ import java.util.TreeSet;
 public final class DimBinding {
     private DimBinding() {}
 
-    /** Named dims of {@code p}'s buffers and signature that {@code dims} leaves unbound, sorted. */
+    /** Named dims used by {@code p}'s buffers and signature that {@code dims} leaves unbound, sorted. */
     public static List<String> unbound(KernelProgram p, Map<String, Long> dims) {
-        TreeSet<String> names = new TreeSet<>(p.dims().keySet());
+        TreeSet<String> names = new TreeSet<>();
         for (Buffer b : p.buffers()) names.addAll(b.size().variables());
         for (KernelProgram.Io io : p.inputs()) for (Dim d : io.shape()) names.addAll(d.variables());
         for (KernelProgram.Io io : p.outputs()) for (Dim d : io.shape()) names.addAll(d.variables());
