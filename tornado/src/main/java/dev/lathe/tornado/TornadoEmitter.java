@@ -89,10 +89,7 @@ public final class TornadoEmitter {
     public static EmittedSources emit(KernelProgram p, Map<String, Long> dims, String packageName, String className) {
         check(p);
         List<String> unbound = DimBinding.unbound(p, dims);
-        if (!unbound.isEmpty()) {
-            throw new IllegalArgumentException("the tornadovm backend fixes every dim at compile time; bind " + String.join(", ", unbound)
-                    + " (lathe compile --dim NAME=N)");
-        }
+        if (!unbound.isEmpty()) throw new UnboundDimException(unbound);
         String kernelsClass = className + "Kernels";
         StringBuilder methods = new StringBuilder();
         KernelMethods km = new KernelMethods(p, dims);
