@@ -141,14 +141,16 @@ final class HostClassWriter {
                     .append(io.dtype().name()).append(", ").append(longs(shape(io.shape()))).append("), ").append(JavaLiterals.str("input '" + io.name() + "'"))
                     .append(");\n");
         }
-        s.append("        plan.execute();\n");
+        // TornadoVM's execute and close declare checked exceptions in some releases: catching Exception compiles either way
+        s.append("        try {\n            plan.execute();\n        } catch (RuntimeException e) {\n            throw e;\n        } catch (Exception e) {\n");
+        s.append("            throw new IllegalStateException(\"TornadoVM failed to run ").append(p.graphName()).append(": \" + e.getMessage(), e);\n        }\n");
         s.append("        Map<String, Tensor> out = new LinkedHashMap<>();\n");
         for (KernelProgram.Io io : p.outputs()) {
             s.append("        out.put(").append(JavaLiterals.str(io.name())).append(", tensor(").append(field.get(io.buffer())).append(", DType.")
                     .append(io.dtype().name()).append(", ").append(longs(shape(io.shape()))).append("));\n");
         }
         s.append("        return out;\n    }\n\n");
-        s.append("    @Override\n    public void close() {\n        plan.close();\n    }\n");
+        s.append("    /** Frees the device memory of the plan. */\n    @Override\n    public void close() throws Exception {\n        plan.close();\n    }\n");
         s.append(HOST_HELPERS);
         s.append("}\n");
         return s.toString();

@@ -1,6 +1,7 @@
 package uk.ac.manchester.tornado.api;
 
 import java.util.List;
+import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
 /** Runs immutable task graphs; each {@link #execute()} runs every graph once, in order. */
 public class TornadoExecutionPlan implements AutoCloseable {
@@ -16,6 +17,7 @@ public class TornadoExecutionPlan implements AutoCloseable {
         return new TornadoExecutionResult();
     }
 
+    /** Frees the plan's device memory (stand-in: nothing to free); declared checked, as in TornadoVM, so emitted hosts handle it. */
     @Override
-    public void close() {}
+    public void close() throws TornadoExecutionPlanException {}
 }

@@ -22,7 +22,7 @@ class StandinSemanticsTest {
     }
 
     @Test
-    void firstExecutionDataIsCopiedOnceEveryExecutionDataEachTime() {
+    void firstExecutionDataIsCopiedOnceEveryExecutionDataEachTime() throws Exception {
         FloatArray w = FloatArray.fromArray(new float[] {1, 2, 3});
         FloatArray x = FloatArray.fromArray(new float[] {10, 20, 30});
         FloatArray y = new FloatArray(3), z = new FloatArray(3);
