@@ -84,6 +84,7 @@ class TornadoRandomGraphsTest {
         qt().withFixedSeed(20251127L).withExamples(EXAMPLES).withShrinkCycles(100)
                 .forAll(GraphGens.cases(GraphConfig.defaults().withOps(EMITTED)))
                 .checkAssert(agrees(LowerOptions.defaults().withRuntimeKernels(false), ran));
+        System.out.println("tornado random graphs, loop nests: " + ran.get() + " of " + EXAMPLES + " ran; skipped so far: " + REFUSED);
         assertTrue(ran.get() >= 200, "only " + ran.get() + " of " + EXAMPLES + " graphs ran; skipped: " + REFUSED);
     }
 
@@ -93,6 +94,7 @@ class TornadoRandomGraphsTest {
         qt().withFixedSeed(7L).withExamples(EXAMPLES).withShrinkCycles(100)
                 .forAll(GraphGens.cases(GraphConfig.defaults().withOps(CONTINUOUS)))
                 .checkAssert(agrees(LowerOptions.defaults(), ran));
+        System.out.println("tornado random graphs, runtime kernels: " + ran.get() + " of " + EXAMPLES + " ran; skipped so far: " + REFUSED);
         assertTrue(ran.get() >= 200, "only " + ran.get() + " of " + EXAMPLES + " graphs ran; skipped: " + REFUSED);
     }
 }
