@@ -29,7 +29,7 @@ final class ScalarSource {
         this.accFloating = accFloating;
     }
 
-    /** Refuses what cannot run on a device: gathers (a bad index must be an error), integer division, float-to-integer casts. */
+    /** Refuses what cannot run on a device: gathers (a bad index must be an error), integer division. */
     static void check(Scalar s) {
         Scalar.forEach(s, n -> {
             switch (n) {
@@ -42,11 +42,6 @@ final class ScalarSource {
                 }
                 case Scalar.Binary b when !b.type().isFloating() && b.op() == Scalar.BinaryOp.DIV ->
                         throw new UnsupportedOpException("div", "the tornadovm backend does not emit integer div (division by zero must be a run-time error) yet");
-                case Scalar.Cast c when !c.type().isFloating() && c.type() != DType.BOOL && c.x().type().isFloating() ->
-                        throw new UnsupportedOpException("cast", "the tornadovm backend does not emit float-to-integer casts yet");
-                case Scalar.Unary u when !u.type().isFloating() && u.op() != Scalar.UnaryOp.NOT && u.op() != Scalar.UnaryOp.NEG
-                        && u.op() != Scalar.UnaryOp.ABS && u.op() != Scalar.UnaryOp.RELU ->
-                        throw new UnsupportedOpException(u.op().text(), "the tornadovm backend does not emit integer " + u.op().text());
                 default -> {
                     if (n.type() == DType.BF16 || !ArrayTypes.supported(n.type())) ArrayTypes.require(n.type(), "a computed value");
                 }
@@ -103,7 +98,8 @@ final class ScalarSource {
             String d = from == DType.BOOL ? "((" + e + ") ? 1.0 : 0.0)" : from.isFloating() ? e : "((double) " + e + ")";
             return from == to ? e : round(to, d);
         }
-        String l = from == DType.BOOL ? "((" + e + ") ? 1L : 0L)" : e;
+        // float to integer: Java's cast (toward zero, NaN 0, saturating at the long range), then wrapped, as the interpreter does
+        String l = from == DType.BOOL ? "((" + e + ") ? 1L : 0L)" : from.isFloating() ? "((long) " + e + ")" : e;
         return from == to ? e : wrap(to, l);
     }
 
@@ -135,15 +131,16 @@ final class ScalarSource {
 
     private String unary(Scalar.Unary u) {
         if (u.op() == Scalar.UnaryOp.NOT) return "(!" + expr(u.x()) + ")";
-        if (!u.type().isFloating()) {
+        boolean integer = !u.type().isFloating();
+        if (integer && (u.op() == Scalar.UnaryOp.NEG || u.op() == Scalar.UnaryOp.ABS || u.op() == Scalar.UnaryOp.RELU)) {
             String x = lng(u.x());
             return wrap(u.type(), switch (u.op()) {
                 case NEG -> "(-" + x + ")";
                 case ABS -> "Math.abs(" + x + ")";
-                case RELU -> "Math.max(" + x + ", 0L)";
-                default -> throw new UnsupportedOpException(u.op().text(), "the tornadovm backend does not emit integer " + u.op().text());
+                default -> "Math.max(" + x + ", 0L)";
             });
         }
+        // everything else in double; an integer result truncates and wraps, as the interpreter's fallback does
         String x = dbl(u.x());
         String r = switch (u.op()) {
             case NEG -> "(-" + x + ")";
@@ -164,7 +161,7 @@ final class ScalarSource {
             case CLIP -> "clip(" + x + ", " + JavaLiterals.dbl(u.p1()) + ", " + JavaLiterals.dbl(u.p2()) + ")";
             case NOT -> throw new AssertionError();
         };
-        return round(u.type(), r);
+        return integer ? wrap(u.type(), "((long) " + r + ")") : round(u.type(), r);
     }
 
     private String binary(Scalar.Binary b) {

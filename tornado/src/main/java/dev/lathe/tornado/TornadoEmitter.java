@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * batched matmul, the row ops, attention (causal, additive or bool masks) and conv2d, over f32, f64, f16,
  * i64, i32, i8 and bool buffers (runtime-kernel calls on f32 only). Refused by {@link #check} with an
  * {@link UnsupportedOpException}, never a wrong result: linear attention, gathers, integer division,
- * float-to-integer casts, bf16/u8/i4/u4 buffers, weight packings other than the GEMM ones, and kernels
+ * bf16/u8/i4/u4 buffers, weight packings other than the GEMM ones, and kernels
  * taking more than {@value #MAX_TASK_ARGS} arrays (TornadoVM's largest task shape).
  */
 public final class TornadoEmitter {

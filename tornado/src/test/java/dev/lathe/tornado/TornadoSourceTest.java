@@ -152,14 +152,37 @@ class TornadoSourceTest {
         assertTrue(e.getMessage().contains("tornadovm backend does not emit gathers"), e.getMessage());
     }
 
+    /** Float to integer casts truncate toward zero and wrap to the width, NaN gives 0, as in the interpreter (Java's cast, then wrapped). */
     @Test
-    void floatToIntegerCastsAreRefused() throws OpTypeException {
+    void floatToIntegerCastsAgreeExactly() throws Exception {
         GraphBuilder b = new GraphBuilder("c");
-        Value x = b.input("x", TensorType.of(DType.F32, 3), P);
-        Graph g = b.build(b.op("cast", List.of(x), Map.of("dtype", "i32"), P), List.of("y"));
+        Value x = b.input("x", TensorType.of(DType.F32, 8), P);
+        List<Value> outs = new ArrayList<>();
+        for (String t : List.of("i8", "i32", "i64")) outs.add(b.op("cast", List.of(x), Map.of("dtype", t), P).get(0));
+        // integer ops other than neg/abs/relu compute in double and truncate: clip of an i32 to [-100, 100.5]
+        Map<String, Object> bounds = new LinkedHashMap<>();
+        bounds.put("min", -100.0);
+        bounds.put("max", 100.5);
+        outs.add(b.op("clip", List.of(outs.get(1)), bounds, P).get(0));
+        Graph g = b.build(outs, List.of("i8", "i32", "i64", "clip"));
+        Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {8}, new float[] {3.7f, -3.7f, 300f, -129.5f, 1e10f, -1e20f, Float.NaN, 0.5f}));
+        KernelProgram p = Lowering.lower(g, LowerOptions.defaults());
+        try (EmittedModel m = EmittedModel.build(p, Map.of(), dir)) {
+            List<String> diffs = TensorAssertions.differences(Interpreter.run(g, in), m.run(in), Tolerance.EXACT);
+            assertTrue(diffs.isEmpty(), diffs.toString());
+        }
+    }
+
+    @Test
+    void integerDivisionIsRefused() throws OpTypeException {
+        GraphBuilder b = new GraphBuilder("d");
+        Value x = b.input("x", TensorType.of(DType.I64, 3), P);
+        Value y = b.input("y", TensorType.of(DType.I64, 3), P);
+        Graph g = b.build(b.op("div", List.of(x, y), Map.of(), P), List.of("q"));
         KernelProgram p = Lowering.lower(g, LowerOptions.defaults());
         UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> TornadoEmitter.check(p));
-        assertEquals("cast", e.op());
+        assertEquals("div", e.op());
+        assertTrue(e.getMessage().contains("division by zero must be a run-time error"), e.getMessage());
     }
 
     @Test
