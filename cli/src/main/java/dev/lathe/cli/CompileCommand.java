@@ -8,7 +8,7 @@ import dev.lathe.lower.LowerOptions;
 import dev.lathe.lower.UnsupportedOpException;
 import dev.lathe.pass.PipelineResult;
 import dev.lathe.tornado.TornadoCompiler;
-import dev.lathe.tornado.UnboundDimException;
+import dev.lathe.tornado.DimBindingException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -92,7 +92,7 @@ final class CompileCommand implements Callable<Integer> {
             written = TornadoCompiler.write(graph, pkg, className, DimOption.parse(dims), LowerOptions.defaults(), out);
         } catch (UnsupportedOpException e) {
             throw new UserError(e.getMessage());
-        } catch (UnboundDimException e) {
+        } catch (DimBindingException e) {
             throw new UserError(e.getMessage());
         }
         stdout.println("wrote " + written.kernels());

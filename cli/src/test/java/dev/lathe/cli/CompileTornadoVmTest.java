@@ -99,6 +99,13 @@ class CompileTornadoVmTest {
     }
 
     @Test
+    void aDimOutsideItsBoundsIsAUserError(@TempDir Path dir) throws Exception {
+        Result r = lathe("compile", mlpWithWeights(dir).toString(), "--backend", "tornadovm", "--dim", "B=5000", "-o", dir.resolve("out").toString());
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertTrue(r.err().contains("dim B = 5000 is outside its declared bounds [1..1024]"), r.err());
+    }
+
+    @Test
     void anUnsupportedOpIsAUserError(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("emb.model");
         Files.writeString(model, """

@@ -89,7 +89,16 @@ public final class TornadoEmitter {
     public static EmittedSources emit(KernelProgram p, Map<String, Long> dims, String packageName, String className) {
         check(p);
         List<String> unbound = DimBinding.unbound(p, dims);
-        if (!unbound.isEmpty()) throw new UnboundDimException(unbound);
+        if (!unbound.isEmpty()) {
+            throw new DimBindingException("the tornadovm backend fixes every dim at compile time; bind " + String.join(", ", unbound)
+                    + " (lathe compile --dim NAME=N)");
+        }
+        dims.forEach((name, value) -> {
+            var bounds = p.dims().get(name);
+            if (bounds != null && !bounds.contains(value)) {
+                throw new DimBindingException("dim " + name + " = " + value + " is outside its declared bounds " + bounds);
+            }
+        });
         String kernelsClass = className + "Kernels";
         StringBuilder methods = new StringBuilder();
         KernelMethods km = new KernelMethods(p, dims);
