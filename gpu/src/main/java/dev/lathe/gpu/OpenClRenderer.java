@@ -70,6 +70,7 @@ public final class OpenClRenderer {
                     }
                 }
                 case Kernel.LinearAttention a -> throw unsupported("linear_attention", k);
+                case Kernel.SparseGemm g -> throw unsupported("sparse_linear", k);
             }
         }
     }

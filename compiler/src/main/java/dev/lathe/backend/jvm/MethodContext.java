@@ -5,6 +5,7 @@ import dev.lathe.backend.jvm.bytecode.MethodBuilder;
 import dev.lathe.ir.Dim;
 import dev.lathe.lower.Buffer;
 import dev.lathe.lower.KernelProgram;
+import dev.lathe.runtime.model.WeightPacking;
 import java.util.HashMap;
 import java.util.Map;
 import org.objectweb.asm.Type;
@@ -43,6 +44,7 @@ final class MethodContext {
 
     /** The JVM type of buffer {@code id}'s array (or packed weight). */
     static Type arrayType(Buffer b) {
+        if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.I32)) return Type.getType(int[].class);
         if (b.kind() == Buffer.Kind.WEIGHT && !b.packing().isEmpty()) return Type.getObjectType(PACKED);
         return switch (b.dtype().storage()) {
             case FLOAT -> Type.getType(float[].class);

@@ -1,6 +1,7 @@
 package dev.lathe.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,14 +37,24 @@ final class SparseGemmVector {
                                 float[] y, int yOff, int ldy, Epilogue ep) {
         for (int r = r0; r < r1; r++) {
             int e0 = ptr[r], e1 = ptr[r + 1];
-            int whole = e0 + (e1 - e0) / (2 * L) * (2 * L);
             for (int t = 0; t < m; t++) {
                 int xi = xOff + t * ldx;
                 FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
                 int e = e0;
-                for (; e < whole; e += 2 * L) {
+                for (; e + 2 * L <= e1; e += 2 * L) {
                     acc0 = FloatVector.fromArray(S, values, e).fma(FloatVector.fromArray(S, x, xi, columns, e), acc0);
                     acc1 = FloatVector.fromArray(S, values, e + L).fma(FloatVector.fromArray(S, x, xi, columns, e + L), acc1);
+                }
+                if (e + L <= e1) {
+                    acc0 = FloatVector.fromArray(S, values, e).fma(FloatVector.fromArray(S, x, xi, columns, e), acc0);
+                    e += L;
+                }
+                // Rows are short (about 100 entries at 90% of 1024): a masked tail beats a scalar one. Compiled
+                // masked gathers bounds-check the whole index vector, so the last L entries take the scalar tail.
+                if (e < e1 && e + L <= columns.length && e + L <= values.length) {
+                    VectorMask<Float> tail = S.indexInRange(e, e1);
+                    acc1 = FloatVector.fromArray(S, values, e, tail).fma(FloatVector.fromArray(S, x, xi, columns, e, tail), acc1);
+                    e = e1;
                 }
                 float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
                 for (; e < e1; e++) s += values[e] * x[xi + columns[e]];
@@ -107,37 +118,37 @@ final class SparseGemmVector {
         }
     }
 
-    /** Over xt [in, mp] (mp a multiple of L, padded with zeros): two row vectors of X per pass over the entries. */
+    /**
+     * Over xt [in, mp] (mp a multiple of L, padded with zeros), one vector of X rows at a time; the
+     * stored weights take turns over four accumulators, since one FMA chain would wait on its latency.
+     */
     static void transposed(int m, int mp, float[] xt, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
                            float[] y, int yOff, int ldy, Epilogue ep) {
-        float[] lanes = new float[2 * L];
+        float[] lanes = new float[L];
+        int step = bc * mp;
         for (int rb = r0; rb < r1; rb++) {
             int e0 = ptr[rb], e1 = ptr[rb + 1];
             for (int i = 0; i < br; i++) {
                 int r = rb * br + i;
-                int t0 = 0;
-                for (; t0 + 2 * L <= mp; t0 += 2 * L) {
-                    FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-                    for (int e = e0; e < e1; e++) {
-                        int v = (e * br + i) * bc, xc = columns[e] * bc * mp + t0;
-                        for (int j = 0; j < bc; j++, xc += mp) {
-                            FloatVector w = FloatVector.broadcast(S, values[v + j]);
-                            acc0 = w.fma(FloatVector.fromArray(S, xt, xc), acc0);
-                            acc1 = w.fma(FloatVector.fromArray(S, xt, xc + L), acc1);
+                for (int t0 = 0; t0 < mp; t0 += L) {
+                    FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+                    int e = e0;
+                    for (; e + 4 <= e1; e += 4) {
+                        int v0 = (e * br + i) * bc, v1 = v0 + br * bc, v2 = v1 + br * bc, v3 = v2 + br * bc;
+                        int x0 = columns[e] * step + t0, x1 = columns[e + 1] * step + t0, x2 = columns[e + 2] * step + t0, x3 = columns[e + 3] * step + t0;
+                        for (int j = 0; j < bc; j++) {
+                            acc0 = FloatVector.broadcast(S, values[v0 + j]).fma(FloatVector.fromArray(S, xt, x0 + j * mp), acc0);
+                            acc1 = FloatVector.broadcast(S, values[v1 + j]).fma(FloatVector.fromArray(S, xt, x1 + j * mp), acc1);
+                            acc2 = FloatVector.broadcast(S, values[v2 + j]).fma(FloatVector.fromArray(S, xt, x2 + j * mp), acc2);
+                            acc3 = FloatVector.broadcast(S, values[v3 + j]).fma(FloatVector.fromArray(S, xt, x3 + j * mp), acc3);
                         }
                     }
-                    acc0.intoArray(lanes, 0);
-                    acc1.intoArray(lanes, L);
-                    for (int t = t0; t < Math.min(m, t0 + 2 * L); t++) SparseGemm.store(lanes[t - t0], t, r, y, yOff, ldy, ep);
-                }
-                if (t0 < mp) {
-                    FloatVector acc = FloatVector.zero(S);
-                    for (int e = e0; e < e1; e++) {
-                        int v = (e * br + i) * bc, xc = columns[e] * bc * mp + t0;
-                        for (int j = 0; j < bc; j++, xc += mp) acc = FloatVector.broadcast(S, values[v + j]).fma(FloatVector.fromArray(S, xt, xc), acc);
+                    for (; e < e1; e++) {
+                        int v0 = (e * br + i) * bc, x0 = columns[e] * step + t0;
+                        for (int j = 0; j < bc; j++) acc0 = FloatVector.broadcast(S, values[v0 + j]).fma(FloatVector.fromArray(S, xt, x0 + j * mp), acc0);
                     }
-                    acc.intoArray(lanes, 0);
-                    for (int t = t0; t < m; t++) SparseGemm.store(lanes[t - t0], t, r, y, yOff, ldy, ep);
+                    acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+                    for (int t = t0; t < Math.min(m, t0 + L); t++) SparseGemm.store(lanes[t - t0], t, r, y, yOff, ldy, ep);
                 }
             }
         }
