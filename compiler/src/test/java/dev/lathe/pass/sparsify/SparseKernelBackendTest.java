@@ -57,6 +57,8 @@ class SparseKernelBackendTest {
                 Graph g = Plans.run(TestGraph.mlp(64, 32, 8), statement).graph();
                 List<Kernel.SparseGemm> kernels = sparseKernels(g);
                 assertTrue(!kernels.isEmpty() && kernels.stream().allMatch(k -> k.dense() < 0), statement + ": " + kernels);
+                // fc1's relu is fused into the sparse call, as into a GEMM's epilogue.
+                assertTrue(kernels.stream().anyMatch(k -> k.activation().equals("RELU") && k.label().contains("relu")), statement + ": " + kernels);
                 CompiledModel model = JvmCompiler.compile(g, "SparseKernel", LowerOptions.defaults(), RunOptions.defaults());
                 // 1 row: the dot schedule; 3 and 40 rows: X transposed.
                 for (int rows : new int[] {1, 3, 40}) {
