@@ -17,8 +17,9 @@ import java.util.Map;
  *   sparse(m) = stored * FMA * ceil(m / 16)            m >= 2      X transposed, one 16-lane FMA per value and 16 rows
  * </pre>
  * with DOT and FMA per format (CSR or BSR). Calibration ({@code bench/.../SparseBench.java}, one thread,
- * 1024x1024, AMD EPYC with AVX-512, a busy 2-core machine): dense is the minimum over repeated calls,
- * 58.5 us at m = 1, 80.6 at 4, 298 at 16, 1198 at 64; each sparse constant is dense's time divided by
+ * 1024x1024, AMD EPYC with AVX-512, a busy 2-core machine): dense's absolute times are the minimum over
+ * repeated calls of a plain timing loop on the same kernels (JMH's averages there were inflated about
+ * 3.5x by the load), 58.5 us at m = 1, 80.6 at 4, 298 at 16, 1198 at 64; each sparse constant is dense's time divided by
  * the speed-up JMH measured in one run, taking the largest (slowest) value over m = 4, 16, 64 for FMA
  * and over 50-90% for DOT. Measured speed-ups (dense / sparse): CSR 90% 1.00 at m = 1, 0.29 at 4,
  * 0.89 at 16, 1.19 at 64; CSR 70% 0.39, 0.11, 0.38, 0.43; BSR 4x4 80% 0.41, 0.26, 0.89, 1.14.
