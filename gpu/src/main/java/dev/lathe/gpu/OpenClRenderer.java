@@ -73,6 +73,7 @@ public final class OpenClRenderer {
                 }
                 case Kernel.LinearAttention a -> throw unsupported("linear_attention", k);
                 case Kernel.QuantGemm q -> throw unsupported("quantized_linear", k);
+                case Kernel.SparseGemm g -> throw unsupported("sparse_linear", k);
             }
         }
     }

@@ -41,6 +41,8 @@ final class KernelMethods {
             case Kernel.Attention a -> attention(a, name, src);
             case Kernel.Conv c -> conv(c, name, src);
             case Kernel.LinearAttention a -> throw new AssertionError("refused by check: " + a.label());
+            case Kernel.QuantGemm q -> throw new AssertionError("refused by check: " + q.label());
+            case Kernel.SparseGemm g -> throw new AssertionError("refused by check: " + g.label());
         };
     }
 

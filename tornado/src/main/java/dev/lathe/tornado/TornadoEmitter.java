@@ -55,6 +55,10 @@ public final class TornadoEmitter {
                 }
                 case Kernel.LinearAttention a -> throw new UnsupportedOpException("linear_attention",
                         "the tornadovm backend does not emit linear_attention yet (kernel '" + a.label() + "'); use --backend jvm");
+                case Kernel.QuantGemm q -> throw new UnsupportedOpException("quantized_linear",
+                        "the tornadovm backend does not emit quantized_linear yet (kernel '" + q.label() + "'); use --backend jvm");
+                case Kernel.SparseGemm g -> throw new UnsupportedOpException("sparse_linear",
+                        "the tornadovm backend does not emit sparse_linear yet (kernel '" + g.label() + "'); use --backend jvm");
                 case Kernel.Attention a -> {
                     for (int id : List.of(a.q(), a.k(), a.v(), a.out())) requireF32(p, id, k);
                     if (a.mask() >= 0 && p.buffer(a.mask()).dtype() != (a.additiveMask() ? DType.F32 : DType.BOOL)) {
