@@ -51,6 +51,20 @@ public final class LinearAttention {
         forward(q, k, v, batch, sq, sk, heads, dh, dv, method, size, seed, causal, scale, out, Parallelism.SERIAL);
     }
 
+    /**
+     * Bytes of scratch the f32 kernels hold on the calling thread: after a one-thread call, what that
+     * call needed (its blocks' features, scores and state; {@link Gemm}'s and {@link Attention}'s own
+     * block-sized scratch not counted). For benchmarks and tests of the linear-memory claim.
+     */
+    public static long scratchBytes() {
+        return 4 * LinearAttentionScratch.floatsHeld();
+    }
+
+    /** Frees the calling thread's scratch, so that {@link #scratchBytes()} after a call measures that call. */
+    public static void releaseScratch() {
+        LinearAttentionScratch.release();
+    }
+
     /** As above with the kernel version chosen by the caller (tests compare the two). */
     static void forward(boolean vector, float[] q, float[] k, float[] v, int batch, int sq, int sk, int heads, int dh, int dv, int method, int size,
                         long seed, boolean causal, double scale, float[] out, Parallelism par) {

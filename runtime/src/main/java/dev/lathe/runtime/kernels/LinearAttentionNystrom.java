@@ -33,7 +33,7 @@ final class LinearAttentionNystrom {
         }
         attention(vector, ql, k, v, batch, lq, sk, heads, dh, dv, scale, bv, par);
         par.forWork((long) batch * heads * LinearAttention.NEWTON_SCHULZ_ITERATIONS * 4L * lq * lq * lk, 1L << 18)
-                .forEach(batch * heads, t -> pinvTimes(ql, kl, bv, x, t / heads, t % heads, lq, lk, heads, dh, dv, scale));
+                .forEach(batch * heads, t -> pinvTimes(vector, ql, kl, bv, x, t / heads, t % heads, lq, lk, heads, dh, dv, scale));
         attention(vector, q, kl, x, batch, sq, lk, heads, dh, dv, scale, out, par);
     }
 
@@ -58,7 +58,7 @@ final class LinearAttentionNystrom {
     }
 
     /** x_h = pinv(softmax(s Ql_h Kl_h^T)) bv_h for batch b, head h, in double. */
-    private static void pinvTimes(float[] ql, float[] kl, float[] bv, float[] x, int b, int h, int lq, int lk, int heads, int dh, int dv,
+    private static void pinvTimes(boolean vector, float[] ql, float[] kl, float[] bv, float[] x, int b, int h, int lq, int lk, int heads, int dh, int dv,
                                   float scale) {
         int dq = heads * dh, dvAll = heads * dv;
         double[] a = new double[lq * lk];
@@ -79,7 +79,7 @@ final class LinearAttentionNystrom {
             }
             for (int j = 0; j < lk; j++) a[i * lk + j] /= sum;
         }
-        double[] pinv = LinearAttention.pseudoInverse(a, lq, lk); // [lk, lq]
+        double[] pinv = vector ? LinearAttentionPinvVector.pseudoInverse(a, lq, lk) : LinearAttention.pseudoInverse(a, lq, lk); // [lk, lq]
         double[] rhs = new double[lq * dv];
         for (int i = 0; i < lq; i++) {
             for (int c = 0; c < dv; c++) rhs[i * dv + c] = bv[b * lq * dvAll + i * dvAll + h * dv + c];

@@ -156,6 +156,23 @@ class LinearAttentionTest {
         }
     }
 
+    /** The vector pseudo-inverse is the reference's iteration: the same result up to rounding. */
+    @Test
+    void vectorPseudoInverseMatchesTheReference() {
+        if (!Kernels.vectorized()) return;
+        qt().withExamples(40).forAll(integers().between(1, 70), integers().between(1, 70), integers().between(0, 1_000_000)).checkAssert((m, n, seed) -> {
+            Random r = new Random(seed);
+            double[] a = new double[m * n];
+            for (int i = 0; i < a.length; i++) a[i] = r.nextGaussian();
+            double[] want = LinearAttention.pseudoInverse(a, m, n), got = LinearAttentionPinvVector.pseudoInverse(a, m, n);
+            double norm = 0;
+            for (double x : want) norm = Math.max(norm, Math.abs(x));
+            for (int i = 0; i < want.length; i++) {
+                if (Math.abs(want[i] - got[i]) > 1e-6 * norm) throw new AssertionError("m=" + m + " n=" + n + " element " + i + ": " + got[i] + " vs " + want[i]);
+            }
+        });
+    }
+
     /** FAVOR+ keys far apart in norm: the running stabilizer must rescale the state, not overflow or lose the large keys. */
     @Test
     void favorStabilizerHandlesGrowingKeyNorms() {
