@@ -153,8 +153,9 @@ public final class PassRegistry {
                         + "positions away (the w up to the query when causal); nystrom's landmarks are segment means of the queries and "
                         + "keys, and pinv(A) of the landmark matrix A is Newton-Schulz V_{k+1} = V_k (2I - A V_k) from "
                         + "V_0 = A^T / (|A|_1 |A|_inf), " + dev.lathe.runtime.kernels.LinearAttention.NEWTON_SCHULZ_ITERATIONS
-                        + " iterations, no regularization: I - A V_k = (I - A V_0)^(2^k), converged for condition numbers up to "
-                        + "about 2^30, smaller singular values left uninverted",
+                        + " iterations: I - A V_k = (I - A V_0)^(2^k), so singular values above about 2^-8 sqrt(|A|_1 |A|_inf) are "
+                        + "inverted and smaller ones damped (the regularization: a full pseudo-inverse of the ill-conditioned landmark "
+                        + "matrix amplified the encoder's output error from 0.014 to 0.84)",
                 List.of(
                         new Implies(given("features"), "method", "favor"),
                         new Implies(given("landmarks"), "method", "nystrom"),

@@ -319,8 +319,16 @@ public final class LinearAttention {
         return out;
     }
 
-    /** Newton-Schulz iterations of {@link #nystrom}'s pseudo-inverse: enough for condition numbers up to about 2^31. */
-    public static final int NEWTON_SCHULZ_ITERATIONS = 64;
+    /**
+     * Newton-Schulz iterations of {@link #nystrom}'s pseudo-inverse. From V_0 = A^T / (|A|_1 |A|_inf) the
+     * residual along a singular value s of A is (1 - s^2 / (|A|_1 |A|_inf))^(2^k): 16 iterations
+     * invert the singular values above about 2^-8 sqrt(|A|_1 |A|_inf) and damp the smaller ones, a
+     * spectral filter that bounds |V_k| (the regularization). Measured on the tiny encoder (S = 256,
+     * 8 and 32 landmarks), output error against exact attention: 64 iterations 0.84 and 0.30 (a full
+     * pseudo-inverse of the ill-conditioned landmark matrix amplifies the approximation error), 24
+     * iterations 0.042 and 0.029, 16 iterations 0.014 and 0.011, 8 iterations 0.014 and 0.014.
+     */
+    public static final int NEWTON_SCHULZ_ITERATIONS = 16;
 
     /**
      * Nystrom attention of one head (Nystromformer, Xiong et al. 2021): landmarks are the means of
