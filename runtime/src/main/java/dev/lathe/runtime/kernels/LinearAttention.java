@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Linear-time attention ({@code linear_attention}), shared by the interpreter and generated code so
- * that both compute the same doubles. Per batch b and head h (q and k columns {@code h*dh..(h+1)*dh},
+ * Linear-time attention ({@code linear_attention}): the double reference the interpreter runs, and
+ * the f32 entry point of generated code. Per batch b and head h (q and k columns {@code h*dh..(h+1)*dh},
  * v columns {@code h*dv..(h+1)*dv}), with query i at position {@code i + SK - SQ}:
  * <ul>
  *   <li>{@link #ELU}: {@code phi(x) = elu(x) + 1} on q and k (no scale; Katharopoulos et al. 2020);</li>
