@@ -151,7 +151,12 @@ public final class PassRegistry {
                                 "seed of the random features; a fixed seed gives bitwise-identical output")),
                 TargetKind.INSTANCE,
                 "an attention op without an explicit mask; nystrom needs causal = false; window w attends to the keys less than w "
-                        + "positions away (the w up to the query when causal)",
+                        + "positions away (the w up to the query when causal); nystrom's landmarks are segment means of the queries and "
+                        + "keys, and pinv(A) of the landmark matrix A is Newton-Schulz V_{k+1} = V_k (2I - A V_k) from "
+                        + "V_0 = A^T / (|A|_1 |A|_inf), " + dev.lathe.runtime.kernels.LinearAttention.NEWTON_SCHULZ_ITERATIONS
+                        + " iterations: I - A V_k = (I - A V_0)^(2^k), so singular values above about 2^-8 sqrt(|A|_1 |A|_inf) are "
+                        + "inverted and smaller ones damped (the regularization: a full pseudo-inverse of the ill-conditioned landmark "
+                        + "matrix amplified the encoder's output error from 0.014 to 0.84)",
                 List.of(
                         new Implies(given("features"), "method", "favor"),
                         new Implies(given("landmarks"), "method", "nystrom"),

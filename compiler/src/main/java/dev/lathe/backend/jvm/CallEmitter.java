@@ -234,7 +234,7 @@ final class CallEmitter implements Opcodes {
 
     private void linearAttention(Kernel.LinearAttention a) {
         dims(a.batch(), a.sq(), a.sk(), a.dh(), a.dv());
-        // forward(q, k, v, batch, sq, sk, heads, dh, dv, method, size, seed, causal, scale, out)
+        // forward(q, k, v, batch, sq, sk, heads, dh, dv, method, size, seed, causal, scale, out, par)
         c.pushBuffer(a.q());
         c.pushBuffer(a.k());
         c.pushBuffer(a.v());
@@ -250,7 +250,8 @@ final class CallEmitter implements Opcodes {
         m.iconst(a.causal() ? 1 : 0);
         m.dconst(a.scale());
         c.pushBuffer(a.out());
-        m.invokeStatic(K + "LinearAttention", "forward", "(" + F + F + F + "IIIIIIIIJZD" + F + ")V");
+        c.pushParallelism();
+        m.invokeStatic(K + "LinearAttention", "forward", "(" + F + F + F + "IIIIIIIIJZD" + F + PAR + ")V");
     }
 
     private void quantGemm(Kernel.QuantGemm q) {

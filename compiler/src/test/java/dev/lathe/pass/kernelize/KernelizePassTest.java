@@ -128,7 +128,17 @@ class KernelizePassTest {
         Graph g = attention(false, false);
         PipelineResult r = run(g, List.of(), "kernelize(method = \"nystrom\", landmarks = 6) on \"attention\"");
         IrStructure.assertSame(expected(attentionOf(g), Node.KernelMethod.NYSTROM, 6, 0), r.graph());
-        Map<String, Tensor> feed = Map.of("q", gaussian(1, 2, 6, 8), "k", gaussian(2, 2, 6, 8), "v", gaussian(3, 2, 6, 8));
+        // Keys = queries, each head's row of norm 8: q_i . q_j = 64 cos < 64 = q_i . q_i, so P is diagonally dominant,
+        // well-conditioned enough for the pseudo-inverse's LinearAttention.NEWTON_SCHULZ_ITERATIONS to invert fully
+        // (they damp small singular values).
+        float[] qk = gaussian(1, 2, 6, 8).toFloatArray();
+        for (int row = 0; row < qk.length; row += 4) {
+            double norm = 0;
+            for (int c = 0; c < 4; c++) norm += qk[row + c] * qk[row + c];
+            for (int c = 0; c < 4; c++) qk[row + c] *= (float) (8 / Math.sqrt(norm));
+        }
+        Tensor sharp = Tensor.ofFloats(new long[] {2, 6, 8}, qk);
+        Map<String, Tensor> feed = Map.of("q", sharp, "k", sharp, "v", gaussian(3, 2, 6, 8));
         float[] want = Interpreter.run(g, feed).get("y").toFloatArray();
         float[] got = Interpreter.run(r.graph(), feed).get("y").toFloatArray();
         for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-4f);

@@ -220,15 +220,27 @@ class LinearAttentionPropertiesTest {
         return av;
     }
 
+    /**
+     * With a landmark per token F = A = Bm = P and out = P pinv(P) P V = P V. The pseudo-inverse's
+     * {@link LinearAttention#NEWTON_SCHULZ_ITERATIONS} iterations only invert well-conditioned P fully, so
+     * token i's query and key are 3 e_i plus noise: P is diagonally dominant.
+     */
     @Test
     void nystromWithEveryTokenALandmarkIsExact() {
         qt().withFixedSeed(36).withExamples(40).forAll(longs().all(), integers().between(1, 8), integers().between(1, 3), integers().between(0, 3))
                 .checkAssert((seed, s, heads, extra) -> {
                     SplittableRandom r = new SplittableRandom(seed);
-                    int dh = 1 + r.nextInt(4);
+                    int dh = s;
                     long[] shape = {1, s, (long) heads * dh};
-                    Tensor q = Tensor.ofDoubles(shape, gaussian(r, s * heads * dh, 0.5));
-                    Tensor k = Tensor.ofDoubles(shape, gaussian(r, s * heads * dh, 0.5));
+                    double[] qs = gaussian(r, s * heads * dh, 0.1), ks = gaussian(r, s * heads * dh, 0.1);
+                    for (int i = 0; i < s; i++) {
+                        for (int h = 0; h < heads; h++) {
+                            qs[i * heads * dh + h * dh + i] += 3;
+                            ks[i * heads * dh + h * dh + i] += 3;
+                        }
+                    }
+                    Tensor q = Tensor.ofDoubles(shape, qs);
+                    Tensor k = Tensor.ofDoubles(shape, ks);
                     Tensor v = Tensor.ofDoubles(shape, gaussian(r, s * heads * dh, 1));
                     double scale = 1 / Math.sqrt(dh);
                     double[] want = AttentionOps.attention(q, k, v, heads, null, false, scale).toDoubleArray();

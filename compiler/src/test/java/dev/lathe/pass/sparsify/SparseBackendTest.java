@@ -69,7 +69,7 @@ class SparseBackendTest {
         assertEquals(1, kernelized.nodes().size());
     }
 
-    /** Compiled linear_attention runs the runtime's arithmetic, the interpreter's: equal bit for bit. */
+    /** Compiled linear_attention (the runtime's f32 kernels) agrees with the interpreter (the double reference) within DESIGN.md §4. */
     @Test
     void linearAttentionCompiledEqualsTheInterpreter() {
         for (Node.KernelMethod method : Node.KernelMethod.values()) {
@@ -87,7 +87,10 @@ class SparseBackendTest {
                 Map<String, Tensor> in = Map.of("q", gaussian(1, 2, 5, 8), "k", gaussian(2, 2, 5, 8), "v", gaussian(3, 2, 5, 8));
                 Tensor want = Interpreter.run(g, in).get("y");
                 Tensor got = JvmCompiler.compile(g, "LinearAttention", LowerOptions.defaults(), RunOptions.defaults()).run(in).get("y");
-                assertEquals(want, got, method + " causal " + causal);
+                for (int i = 0; i < want.size(); i++) {
+                    double e = want.getDouble(i), x = got.getDouble(i);
+                    assertTrue(Math.abs(e - x) <= 1e-5 + 1e-4 * Math.abs(e), method + " causal " + causal + " [" + i + "] " + x + " vs " + e);
+                }
             }
         }
     }

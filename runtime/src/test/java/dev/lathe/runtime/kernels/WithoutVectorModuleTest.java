@@ -28,6 +28,9 @@ class WithoutVectorModuleTest {
         Conv2d.forward(a, 0, 1, 1, 2, 2, b, 0, 1, 2, 2, null, 0, ConvGeometry.DEFAULT, Activation.NONE, c, 0, Parallelism.SERIAL);
         Attention.forward(a, 0, b, 0, b, 0, 1, 2, 2, 1, 2, 2, 1f, true, null, c, 0, Parallelism.SERIAL);
         BatchedMatMul.matmul(2, 1, 1, 2, a, 0, 2, 2, false, b, 0, 2, 1, false, c, 0, 1, 1, Parallelism.SERIAL);
+        for (int method = 0; method < 4; method++) {
+            LinearAttention.forward(a, b, b, 1, 2, 2, 1, 2, 2, method, 2, 1, method != LinearAttention.NYSTROM, Double.NaN, c, Parallelism.SERIAL);
+        }
         System.out.println(Kernels.vectorized() + " " + Kernels.describe());
     }
 

@@ -1,0 +1,248 @@
+package dev.lathe.runtime.kernels;
+
+import java.util.Arrays;
+
+/**
+ * FAVOR+ and ELU+1 linear attention in f32 (the definition is {@link LinearAttention}'s double
+ * reference). Per (batch, head), keys and queries go in blocks of {@link #BLOCK} rows
+ * ({@link #CAUSAL_BLOCK} when causal):
+ * <pre>
+ *   key block:    E = phi(K_b) [n, f]           f = m (FAVOR+) or dh (ELU+1)
+ *                 S += E^T V_b [f, dv]          z += column sums of E [f]
+ *   query block:  F = phi(Q_b) [n, f]
+ *                 out_b = (F S + mask(F E^T) V_diag) / (F z + rowsum mask(F E^T))
+ * </pre>
+ * where the masked diagonal term exists only when causal: the keys some but not all of the block's
+ * queries see, added to the state S, z after the block (prefix sums by blocks). Not causal, every key
+ * block goes into the state before the first query block. The products are {@link Gemm} calls, the
+ * exponentials {@link Activations}' exp, both in their vector or scalar versions.
+ *
+ * <p>FAVOR+: the logits {@code w . x' - |x'|^2 / 2} (x' = sqrt(scale) x) are one GEMM against the
+ * features scaled by sqrt(scale). Keys are stabilized by the running maximum M over the keys seen so
+ * far: when a block raises M, the state is multiplied by exp(M_old - M_new), so it always equals the
+ * sum with every key's features divided by exp(M), which cancels between numerator and denominator,
+ * as the reference's global maximum does. Queries are stabilized per row, like the reference.
+ *
+ * <p>Scratch is O(block (f + dh + block) + f dv) floats per thread, whatever the sequence lengths.
+ */
+final class LinearAttentionFeatureMaps {
+    /** Rows per block: larger blocks make larger GEMMs (256 measured faster than 64 at S = 4096). */
+    static final int BLOCK = 256;
+    /** Causal rows per block: the masked diagonal costs CAUSAL_BLOCK (f + dv) per row, the state f dv. */
+    static final int CAUSAL_BLOCK = 64;
+
+    private LinearAttentionFeatureMaps() {}
+
+    /**
+     * {@code features} is null for ELU+1, else FAVOR+'s [m, dh] random features already multiplied by
+     * sqrt(scale) and {@code packed} them transposed ([dh, m]) for {@link Gemm#run}.
+     */
+    static void forward(boolean vector, float[] q, float[] k, float[] v, int batch, int sq, int sk, int heads, int dh, int dv,
+                        float[] features, PackedMatrix packed, boolean causal, float scale, float[] out, Parallelism par) {
+        int f = features == null ? dh : packed.n();
+        long work = 2L * batch * heads * ((long) (sq + sk) * f * (dh + dv) + (causal ? (long) sq * CAUSAL_BLOCK * (f + dv) : 0));
+        par.forWork(work, Parallelism.MIN_WORK_PER_THREAD).forEach(batch * heads, t -> {
+            int b = t / heads, h = t % heads;
+            new Head(vector, q, k, v, b, h, sq, sk, heads, dh, dv, f, packed, scale, causal ? CAUSAL_BLOCK : BLOCK, out).run(causal);
+        });
+    }
+
+    /** One (batch, head): its offsets, the state S [f, dv] and z [f], and the key stabilizer. */
+    private static final class Head {
+        final boolean vector, favor;
+        final float[] q, k, v, out;
+        final int sq, sk, dh, dv, f, block, dq, dvAll, qBase, kBase, vBase, oBase;
+        final PackedMatrix packed;
+        final float halfScale, logNorm;
+        final float[] ek, eq, temp, scores, state, keySum, rows;
+        /** The key stabilizer: the largest key logit so far (FAVOR+ only). */
+        float keyMax = Float.NEGATIVE_INFINITY;
+
+        Head(boolean vector, float[] q, float[] k, float[] v, int b, int h, int sq, int sk, int heads, int dh, int dv, int f,
+             PackedMatrix packed, float scale, int block, float[] out) {
+            this.vector = vector;
+            this.favor = packed != null;
+            this.q = q;
+            this.k = k;
+            this.v = v;
+            this.out = out;
+            this.sq = sq;
+            this.sk = sk;
+            this.dh = dh;
+            this.dv = dv;
+            this.f = f;
+            this.block = block;
+            this.packed = packed;
+            this.dq = heads * dh;
+            this.dvAll = heads * dv;
+            this.qBase = b * sq * dq + h * dh;
+            this.kBase = b * sk * dq + h * dh;
+            this.vBase = b * sk * dvAll + h * dv;
+            this.oBase = b * sq * dvAll + h * dv;
+            this.halfScale = scale / 2;
+            this.logNorm = (float) (0.5 * Math.log(f)); // phi carries 1 / sqrt(m): exp(x - log sqrt(m))
+            this.ek = LinearAttentionScratch.get(LinearAttentionScratch.KEY_FEATURES, block * f);
+            this.eq = LinearAttentionScratch.get(LinearAttentionScratch.QUERY_FEATURES, block * f);
+            this.temp = LinearAttentionScratch.get(LinearAttentionScratch.TEMP, block * f);
+            this.scores = LinearAttentionScratch.get(LinearAttentionScratch.SCORES, block * block);
+            this.state = LinearAttentionScratch.get(LinearAttentionScratch.STATE, f * dv);
+            this.keySum = LinearAttentionScratch.get(LinearAttentionScratch.KEY_SUM, f);
+            this.rows = LinearAttentionScratch.get(LinearAttentionScratch.ROWS, block);
+            Arrays.fill(state, 0, f * dv, 0f);
+            Arrays.fill(keySum, 0, f, 0f);
+        }
+
+        void run(boolean causal) {
+            int added = 0; // keys in the state
+            if (!causal) {
+                for (; added < sk; added += block) addKeys(added, Math.min(block, sk - added), true);
+            }
+            for (int i0 = 0; i0 < sq; i0 += block) {
+                int n = Math.min(block, sq - i0);
+                int from = 0, to = 0; // the block's diagonal keys [from, to)
+                if (causal) {
+                    // Query i sees keys j <= i + sk - sq: all of the block's queries see the keys below from.
+                    from = clamp(i0 + sk - sq, sk);
+                    to = clamp(i0 + n + sk - sq, sk);
+                    while (added < from) {
+                        int count = Math.min(block, from - added);
+                        addKeys(added, count, true);
+                        added += count;
+                    }
+                    if (to > from) addKeys(from, to - from, false);
+                }
+                queries(i0, n, from, to);
+                if (to > from) {
+                    accumulate(from, to - from);
+                    added = to;
+                }
+            }
+        }
+
+        private static int clamp(int x, int hi) {
+            return Math.max(0, Math.min(hi, x));
+        }
+
+        /** ek = phi(K[j0, j0 + n)) under the (possibly raised) key stabilizer; into the state when asked. */
+        private void addKeys(int j0, int n, boolean intoState) {
+            if (favor) {
+                float blockMax = favorLogits(k, kBase + j0 * dq, n, ek);
+                if (blockMax > keyMax) {
+                    if (keyMax != Float.NEGATIVE_INFINITY) rescaleState((float) Math.exp((double) keyMax - blockMax));
+                    keyMax = blockMax;
+                }
+                shift(ek, n * f, keyMax + logNorm);
+                exp(ek, n * f);
+            } else {
+                eluPlusOne(k, kBase + j0 * dq, n, ek);
+            }
+            if (intoState) accumulate(j0, n);
+        }
+
+        /** S += ek^T V[j0, j0 + n), z += column sums of ek. */
+        private void accumulate(int j0, int n) {
+            Gemm.unpacked(vector, f, dv, n, ek, 0, 1, f, v, vBase + j0 * dvAll, dvAll, 1, state, 0, dv,
+                    Epilogue.NONE.withResidual(state, 0, dv), null, 0, Parallelism.SERIAL);
+            for (int r = 0; r < n; r++) {
+                int row = r * f;
+                for (int c = 0; c < f; c++) keySum[c] += ek[row + c];
+            }
+        }
+
+        private void rescaleState(float factor) {
+            for (int i = 0; i < f * dv; i++) state[i] *= factor;
+            for (int i = 0; i < f; i++) keySum[i] *= factor;
+        }
+
+        /** out[i0, i0 + n) from phi(Q) against the state, plus the masked diagonal keys [from, to) in ek. */
+        private void queries(int i0, int n, int from, int to) {
+            int qAt = qBase + i0 * dq, oAt = oBase + i0 * dvAll;
+            if (favor) {
+                favorLogits(q, qAt, n, eq);
+                for (int r = 0; r < n; r++) {
+                    int row = r * f;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int c = 0; c < f; c++) max = Math.max(max, eq[row + c]);
+                    shift(eq, row, f, max + logNorm);
+                }
+                exp(eq, n * f);
+            } else {
+                eluPlusOne(q, qAt, n, eq);
+            }
+            float[] den = rows;
+            for (int r = 0; r < n; r++) {
+                float d = 0f;
+                int row = r * f;
+                for (int c = 0; c < f; c++) d += eq[row + c] * keySum[c];
+                den[r] = d;
+            }
+            Gemm.unpacked(vector, n, dv, f, eq, 0, f, 1, state, 0, dv, 1, out, oAt, dvAll, Epilogue.NONE, null, 0, Parallelism.SERIAL);
+            int nk = to - from;
+            if (nk > 0) {
+                // A = phi(Q) ek^T [n, nk], keys past each query's position zeroed.
+                Gemm.unpacked(vector, n, nk, f, eq, 0, f, 1, ek, 0, 1, f, scores, 0, nk, Epilogue.NONE, null, 0, Parallelism.SERIAL);
+                for (int r = 0; r < n; r++) {
+                    int visible = Math.max(0, Math.min(nk, i0 + r + sk - sq + 1 - from));
+                    int row = r * nk;
+                    Arrays.fill(scores, row + visible, row + nk, 0f);
+                    float d = 0f;
+                    for (int j = 0; j < visible; j++) d += scores[row + j];
+                    den[r] += d;
+                }
+                Gemm.unpacked(vector, n, dv, nk, scores, 0, nk, 1, v, vBase + from * dvAll, dvAll, 1, out, oAt, dvAll,
+                        Epilogue.NONE.withResidual(out, oAt, dvAll), null, 0, Parallelism.SERIAL);
+            }
+            for (int r = 0; r < n; r++) {
+                float inv = den[r] == 0f ? 0f : 1f / den[r];
+                int o = oAt + r * dvAll;
+                for (int c = 0; c < dv; c++) out[o + c] *= inv;
+            }
+        }
+
+        /** e [n, m] = x' w^T - |x'|^2 / 2 for rows x at {@code at} (stride dq); returns the largest. */
+        private float favorLogits(float[] x, int at, int n, float[] e) {
+            Gemm.run(vector, n, x, at, dq, 1, packed, e, 0, f, Epilogue.NONE, null, 0, Parallelism.SERIAL);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int r = 0; r < n; r++) {
+                int xi = at + r * dq;
+                float sum = 0f;
+                for (int c = 0; c < dh; c++) sum += x[xi + c] * x[xi + c];
+                float half = sum * halfScale;
+                int row = r * f;
+                for (int c = 0; c < f; c++) {
+                    float y = e[row + c] - half;
+                    e[row + c] = y;
+                    max = Math.max(max, y);
+                }
+            }
+            return max;
+        }
+
+        /** e [n, dh] = elu(x) + 1 = exp(min(x, 0)) + max(x, 0), branch-free (x + 1 for x > 0, else exp(x)). */
+        private void eluPlusOne(float[] x, int at, int n, float[] e) {
+            for (int r = 0; r < n; r++) {
+                int xi = at + r * dq, row = r * dh;
+                for (int c = 0; c < dh; c++) {
+                    float y = x[xi + c];
+                    e[row + c] = Math.max(y, 0f);
+                    temp[row + c] = Math.min(y, 0f);
+                }
+            }
+            exp(temp, n * dh);
+            for (int i = 0; i < n * dh; i++) e[i] += temp[i];
+        }
+
+        private static void shift(float[] e, int n, float by) {
+            shift(e, 0, n, by);
+        }
+
+        private static void shift(float[] e, int from, int n, float by) {
+            for (int i = from; i < from + n; i++) e[i] -= by;
+        }
+
+        private void exp(float[] e, int n) {
+            if (vector) ActivationsVector.exp(e, 0, n, e, 0);
+            else ActivationsScalar.exp(e, 0, n, e, 0);
+        }
+    }
+}
