@@ -7,9 +7,11 @@ package dev.lathe.runtime.kernels;
  * <pre>
  *   out[b, o, y, x] = act(bias[o] + sum_{c, ky, kx} x[b, g*cg + c, y*sh - pt + ky*dh, x*sw - pl + kx*dw] * weight[o, c, ky, kx])
  * </pre>
- * with out-of-range input positions reading 0. General convolutions run as im2col (written straight
- * into the GEMM's packed layout, in per-thread scratch) followed by a GEMM whose epilogue adds the bias;
- * depthwise ones ({@code cin / groups == 1 == cout / groups}) run directly.
+ * with out-of-range input positions reading 0. With the Vector API, stride-1 single-group convolutions
+ * whose padded image fits in L2 run directly ({@link ConvDirectVector}); the others, and all of them
+ * on the scalar kernels, run as im2col (written straight into the GEMM's packed layout, in per-thread
+ * scratch) followed by a GEMM whose epilogue adds the bias; depthwise ones
+ * ({@code cin / groups == 1 == cout / groups}) run directly.
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -47,6 +49,8 @@ public final class Conv2d {
         if (cin / groups == 1 && cout == groups) {
             if (vector) ConvVector.depthwise(x, xOff, batch, cin, h, w, weight, wOff, kh, kw, bias, biasOff, g, act, out, outOff, oh, ow, par);
             else ConvScalar.depthwise(x, xOff, batch, cin, h, w, weight, wOff, kh, kw, bias, biasOff, g, act, out, outOff, oh, ow, par);
+        } else if (vector && ConvDirectVector.applies(cin, h, w, kh, kw, g)) {
+            ConvDirectVector.forward(x, xOff, batch, cin, h, w, weight, wOff, cout, kh, kw, bias, biasOff, g, act, out, outOff, oh, ow, par);
         } else {
             ConvScalar.im2colGemm(vector, x, xOff, batch, cin, h, w, weight, wOff, cout, kh, kw, bias, biasOff, g, act, out, outOff, oh, ow, par);
         }

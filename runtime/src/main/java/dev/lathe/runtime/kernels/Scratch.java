@@ -11,7 +11,8 @@ final class Scratch {
     static final int CONV_COLUMNS = 2;
     static final int ATTENTION = 3;
     static final int BATCHED = 4;
-    private static final int SLOTS = 5;
+    static final int CONV_WIDE = 5;
+    private static final int SLOTS = 6;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Conv2d (im2col + GEMM, and direct depthwise), both implementations, against the direct double loop. */
+/** Conv2d (im2col + GEMM, direct stride-1, and direct depthwise), both implementations, against the direct double loop. */
 class Conv2dTest {
     /** batch, cin, h, w, cout, kh, kw, stride h/w, pads t/l/b/r, dilation h/w, groups. */
     private static final int[][] CASES = {
@@ -27,6 +27,10 @@ class Conv2dTest {
         {1, 1, 2, 3, 2, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1},
         {1, 64, 9, 9, 65, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
         {1, 8, 28, 28, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1},
+        // the small CNN's stages (direct kernel: cin = 1, and 9 output channels leave a partial block)
+        {3, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        {2, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        {2, 5, 7, 9, 9, 3, 2, 1, 1, 0, 2, 1, 0, 2, 1, 1},
     };
 
     @ParameterizedTest
