@@ -124,6 +124,8 @@ final class BufferPlanner {
                     a.heads(), a.dh(), a.dv(), a.scale(), a.causal(), f.applyAsInt(a.mask()), a.additiveMask(), a.maskStrides(), f.applyAsInt(a.out()));
             case Kernel.LinearAttention a -> new Kernel.LinearAttention(a.label(), f.applyAsInt(a.q()), f.applyAsInt(a.k()), f.applyAsInt(a.v()), a.batch(),
                     a.sq(), a.sk(), a.heads(), a.dh(), a.dv(), a.method(), a.size(), a.seed(), a.causal(), a.scale(), f.applyAsInt(a.out()));
+            case Kernel.Pool q -> new Kernel.Pool(q.label(), f.applyAsInt(q.x()), q.batch(), q.channels(), q.h(), q.w(), q.max(), q.kh(), q.kw(),
+                    q.stride(), q.pads(), f.applyAsInt(q.out()));
         };
     }
 }

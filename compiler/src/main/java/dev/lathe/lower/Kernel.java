@@ -191,4 +191,25 @@ public sealed interface Kernel {
             return List.of(out);
         }
     }
+
+    /**
+     * NCHW max or average pooling (runtime {@code Pool2d.forward}): x [batch, channels, h, w], window
+     * kh x kw, stride [h, w], pads [top, left, bottom, right]; positions in the padding are skipped
+     * (average over the positions inside x).
+     */
+    record Pool(String label, int x, Dim batch, Dim channels, Dim h, Dim w, boolean max, int kh, int kw, List<Integer> stride, List<Integer> pads,
+                int out) implements Kernel {
+        public Pool {
+            stride = List.copyOf(stride);
+            pads = List.copyOf(pads);
+        }
+
+        public List<Integer> reads() {
+            return List.of(x);
+        }
+
+        public List<Integer> writes() {
+            return List.of(out);
+        }
+    }
 }

@@ -81,6 +81,20 @@ class LoweringTest {
     }
 
     @Test
+    void poolingCallsTheRuntimeKernelAndStaysALoopNestWithoutIt() {
+        KernelProgram p = Lowering.lower(TestGraphs.convPool());
+        assertEquals(3, p.kernels().size(), KernelPrinter.print(p));
+        assertEquals("RELU", assertInstanceOf(Kernel.Conv.class, p.kernels().get(0)).activation());
+        Kernel.Pool max = assertInstanceOf(Kernel.Pool.class, p.kernels().get(1));
+        assertTrue(max.max() && max.kh() == 2 && max.stride().equals(List.of(2, 2)));
+        Kernel.Pool avg = assertInstanceOf(Kernel.Pool.class, p.kernels().get(2));
+        assertTrue(!avg.max() && avg.kh() == 3 && avg.pads().equals(List.of(1, 1, 1, 1)));
+        assertTrue(KernelPrinter.print(p).contains("avg_pool2d (") , KernelPrinter.print(p));
+        KernelProgram loops = Lowering.lower(TestGraphs.convPool(), LowerOptions.defaults().withRuntimeKernels(false));
+        assertTrue(loops.kernels().stream().allMatch(k -> k instanceof Kernel.Loop), KernelPrinter.print(loops));
+    }
+
+    @Test
     void lowRankLinearIsTwoGemmsThroughARankSizedIntermediate() {
         KernelProgram p = Lowering.lower(TestGraphs.lowRank());
         List<Kernel.Gemm> gemms = p.kernels().stream().filter(k -> k instanceof Kernel.Gemm).map(k -> (Kernel.Gemm) k).toList();
