@@ -2,32 +2,42 @@ package dev.lathe.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API 2x2 stride-2 max pooling: L input columns of two rows give L / 2 outputs. The vertical
- * max is lane-wise; the horizontal one takes each even lane's max with its right neighbour (the
- * vector shifted down one lane), then compresses the even lanes to the front.
+ * Vector API 2x2 stride-2 max pooling: 2L input columns of two rows give L outputs. The vertical max
+ * is lane-wise; the horizontal one de-interleaves the even and odd columns of the two vectors (a
+ * two-vector rearrange) and takes their max.
  */
 final class PoolVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorMask<Float> ALL = S.maskAll(true);
-    private static final VectorMask<Float> EVEN = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
+    /** Lane i takes lane 2i (2i + 1) of the concatenation of two vectors; indexes >= L pick from the second. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
 
     private PoolVector() {}
 
     /** One plane: every window lies inside x (2 * oh <= h, 2 * ow <= w). */
     static void max2x2(float[] x, int xi, int w, float[] out, int oi, int oh, int ow) {
-        int half = L / 2;
+        int full = ow - ow % L;
+        int rest = ow - full;
+        // The partial block's masks are the same on every row.
+        VectorMask<Float> lo = S.indexInRange(0, Math.min(L, 2 * rest)), hi = S.indexInRange(L, 2 * rest), outMask = S.indexInRange(0, rest);
         for (int y = 0; y < oh; y++) {
             int r0 = xi + 2 * y * w, r1 = r0 + w, o = oi + y * ow;
-            for (int xx = 0; xx < ow; xx += half) {
-                int n = Math.min(half, ow - xx);
-                VectorMask<Float> in = n == half ? ALL : S.indexInRange(0, 2 * n);
-                FloatVector v = FloatVector.fromArray(S, x, r0 + 2 * xx, in).max(FloatVector.fromArray(S, x, r1 + 2 * xx, in));
-                v = v.max(v.slice(1)).compress(EVEN);
-                v.intoArray(out, o + xx, S.indexInRange(0, n));
+            for (int xx = 0; xx < full; xx += L) {
+                int s = 2 * xx;
+                FloatVector a = FloatVector.fromArray(S, x, r0 + s).max(FloatVector.fromArray(S, x, r1 + s));
+                FloatVector b = FloatVector.fromArray(S, x, r0 + s + L).max(FloatVector.fromArray(S, x, r1 + s + L));
+                a.rearrange(EVEN, b).max(a.rearrange(ODD, b)).intoArray(out, o + xx);
+            }
+            if (rest > 0) {
+                int s = 2 * full;
+                FloatVector a = FloatVector.fromArray(S, x, r0 + s, lo).max(FloatVector.fromArray(S, x, r1 + s, lo));
+                FloatVector b = FloatVector.fromArray(S, x, r0 + s + L, hi).max(FloatVector.fromArray(S, x, r1 + s + L, hi));
+                a.rearrange(EVEN, b).max(a.rearrange(ODD, b)).intoArray(out, o + full, outMask);
             }
         }
     }
