@@ -81,15 +81,20 @@ class LoweringTest {
     }
 
     @Test
-    void poolingCallsTheRuntimeKernelAndStaysALoopNestWithoutIt() {
+    void poolingCallsTheRuntimeKernelAndAMaxPoolFoldsIntoTheConv() {
         KernelProgram p = Lowering.lower(TestGraphs.convPool());
-        assertEquals(3, p.kernels().size(), KernelPrinter.print(p));
-        assertEquals("RELU", assertInstanceOf(Kernel.Conv.class, p.kernels().get(0)).activation());
-        Kernel.Pool max = assertInstanceOf(Kernel.Pool.class, p.kernels().get(1));
-        assertTrue(max.max() && max.kh() == 2 && max.stride().equals(List.of(2, 2)));
-        Kernel.Pool avg = assertInstanceOf(Kernel.Pool.class, p.kernels().get(2));
+        assertEquals(2, p.kernels().size(), KernelPrinter.print(p));
+        Kernel.Conv conv = assertInstanceOf(Kernel.Conv.class, p.kernels().get(0));
+        assertTrue(conv.maxPool2x2() && conv.activation().equals("RELU"), KernelPrinter.print(p));
+        Kernel.Pool avg = assertInstanceOf(Kernel.Pool.class, p.kernels().get(1));
         assertTrue(!avg.max() && avg.kh() == 3 && avg.pads().equals(List.of(1, 1, 1, 1)));
-        assertTrue(KernelPrinter.print(p).contains("avg_pool2d (") , KernelPrinter.print(p));
+        assertEquals(conv.out(), avg.x());
+        assertTrue(KernelPrinter.print(p).contains("then max_pool2d 2x2"), KernelPrinter.print(p));
+
+        KernelProgram unfused = Lowering.lower(TestGraphs.convPool(), LowerOptions.defaults().withFusion(false));
+        assertEquals(4, unfused.kernels().size(), "conv, relu, max pool, avg pool: " + KernelPrinter.print(unfused));
+        assertInstanceOf(Kernel.Pool.class, unfused.kernels().get(2));
+
         KernelProgram loops = Lowering.lower(TestGraphs.convPool(), LowerOptions.defaults().withRuntimeKernels(false));
         assertTrue(loops.kernels().stream().allMatch(k -> k instanceof Kernel.Loop), KernelPrinter.print(loops));
     }

@@ -148,7 +148,8 @@ final class CallEmitter implements Opcodes {
         c.pushBuffer(cv.out());
         m.iconst(0);
         c.pushParallelism();
-        m.invokeStatic(K + "Conv2d", "forward", "(" + F + "IIIII" + F + "IIII" + F + "IL" + geometry + ";L" + ACTIVATION + ";" + F + "I" + PAR + ")V");
+        m.invokeStatic(K + "Conv2d", cv.maxPool2x2() ? "forwardMaxPool2x2" : "forward",
+                "(" + F + "IIIII" + F + "IIII" + F + "IL" + geometry + ";L" + ACTIVATION + ";" + F + "I" + PAR + ")V");
     }
 
     private void pool(Kernel.Pool q) {

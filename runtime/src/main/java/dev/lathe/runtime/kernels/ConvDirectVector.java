@@ -40,9 +40,13 @@ final class ConvDirectVector {
                 && (long) cin * (h + g.padTop() + g.padBottom()) * (w + g.padLeft() + g.padRight()) <= MAX_PADDED_IMAGE;
     }
 
+    /**
+     * With {@code maxPool2x2}, out is the 2x2 stride-2 max pool of the convolution, [batch, cout, oh / 2,
+     * ow / 2], taken straight from each block's wide rows.
+     */
     static void forward(float[] x, int xOff, int batch, int cin, int h, int w, float[] weight, int wOff, int cout, int kh, int kw,
-                        float[] bias, int biasOff, ConvGeometry g, Activation act, float[] out, int outOff, int oh, int ow,
-                        Parallelism par) {
+                        float[] bias, int biasOff, ConvGeometry g, Activation act, boolean maxPool2x2, float[] out, int outOff,
+                        int oh, int ow, Parallelism par) {
         int hp = h + g.padTop() + g.padBottom(), wp = w + g.padLeft() + g.padRight();
         int plane = hp * wp;
         int image = cin * plane + TILE; // the last tile may read past the last plane
@@ -60,13 +64,15 @@ final class ConvDirectVector {
         long work = 2L * batch * cout * cin * taps * tiles * TILE;
         Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD);
         p.forEach(batch, b -> pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, padded, b * image));
-        // Split wide pixels into chunks only when images x blocks cannot feed every thread.
-        int chunks = Math.min(tiles, Math.max(1, (p.threads() + batch * blocks - 1) / (batch * blocks)));
+        // Split wide pixels into chunks only when images x blocks cannot feed every thread (and never when
+        // pooling, which needs whole row pairs).
+        int chunks = maxPool2x2 ? 1 : Math.min(tiles, Math.max(1, (p.threads() + batch * blocks - 1) / (batch * blocks)));
+        int pixels = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow;
         p.forEach(batch * blocks * chunks, t -> {
             int b = t / (blocks * chunks), ob = t / chunks % blocks, ch = t % chunks;
             int t0 = tiles * ch / chunks, t1 = tiles * (ch + 1) / chunks;
-            block(padded, b * image, plane, cin, taps, tapOff, packed, ob, cout, act, t0, t1, wide, wp, ow,
-                    out, outOff + b * cout * oh * ow, oh * ow);
+            block(padded, b * image, plane, cin, taps, tapOff, packed, ob, cout, act, t0, t1, wide, wp, oh, ow, maxPool2x2,
+                    out, outOff + b * cout * pixels, pixels);
         });
     }
 
@@ -99,9 +105,12 @@ final class ConvDirectVector {
         }
     }
 
-    /** Output channels [ob * MR, ...) of one image, wide tiles [t0, t1), into out (one channel's plane is pixels long). */
+    /**
+     * Output channels [ob * MR, ...) of one image, wide tiles [t0, t1) (all of them when pooling), into out
+     * (one channel's plane is pixels long).
+     */
     private static void block(float[] xp, int xi, int plane, int cin, int taps, int[] tapOff, float[] packed, int ob, int cout,
-                              Activation act, int t0, int t1, int wide, int wp, int ow,
+                              Activation act, int t0, int t1, int wide, int wp, int oh, int ow, boolean maxPool2x2,
                               float[] out, int outOff, int pixels) {
         int q0 = t0 * TILE, len = (t1 - t0) * TILE;
         float[] acc = Scratch.get(Scratch.CONV_WIDE, MR * len);
@@ -117,6 +126,11 @@ final class ConvDirectVector {
         for (int r = 0; r < rows; r++) {
             if (act != Activation.NONE && !relu) ActivationsVector.apply(act, acc, r * len, valid, acc, r * len);
             int o = outOff + (ob * MR + r) * pixels;
+            if (maxPool2x2) {
+                // The wide rows are a plane of row stride wp whose first ow columns are the output.
+                PoolVector.max2x2(acc, r * len, wp, out, o, oh / 2, ow / 2);
+                continue;
+            }
             // Wide pixels [q0, q0 + valid) cover output rows y0..y1; copy each row's part in [0, ow).
             for (int y = q0 / wp, qEnd = q0 + valid; y * wp < qEnd; y++) {
                 int lo = Math.max(q0, y * wp), hi = Math.min(qEnd, y * wp + ow);

@@ -12,7 +12,8 @@ final class Scratch {
     static final int ATTENTION = 3;
     static final int BATCHED = 4;
     static final int CONV_WIDE = 5;
-    private static final int SLOTS = 6;
+    static final int CONV_OUTPUT = 6;
+    private static final int SLOTS = 7;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

@@ -55,6 +55,30 @@ class Conv2dTest {
         }
     }
 
+    /** Conv then pool equals the two kernels run one after the other, exactly (same sums, same max). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void fusedMaxPoolEqualsConvThenPool(boolean vector) {
+        Random r = new Random(8);
+        int[][] cases = { // batch, cin, h, w, cout, k, pad, stride
+            {2, 1, 28, 28, 16, 3, 1, 1}, {3, 16, 14, 14, 32, 3, 1, 1}, {1, 3, 9, 11, 10, 3, 1, 1}, {2, 4, 8, 7, 5, 2, 0, 1}, {1, 3, 11, 9, 4, 3, 1, 2},
+        };
+        for (int[] c : cases) {
+            int batch = c[0], cin = c[1], h = c[2], w = c[3], cout = c[4], k = c[5];
+            ConvGeometry g = new ConvGeometry(c[7], c[7], c[6], c[6], c[6], c[6], 1, 1, 1);
+            float[] x = random(r, batch * cin * h * w), wt = random(r, cout * cin * k * k), bias = random(r, cout);
+            int oh = g.outputHeight(h, k), ow = g.outputWidth(w, k);
+            float[] conv = new float[batch * cout * oh * ow];
+            Conv2d.run(vector, x, 0, batch, cin, h, w, wt, 0, cout, k, k, bias, 0, g, Activation.RELU, conv, 0, Parallelism.SERIAL);
+            float[] expected = new float[batch * cout * (oh / 2) * (ow / 2)];
+            Pool2d.run(false, conv, 0, batch * cout, oh, ow, true, 2, 2, new ConvGeometry(2, 2, 0, 0, 0, 0, 1, 1, 1), expected, 0, oh / 2, ow / 2,
+                    Parallelism.SERIAL);
+            float[] fused = new float[1 + expected.length];
+            Conv2d.runMaxPool2x2(vector, x, 0, batch, cin, h, w, wt, 0, cout, k, k, bias, 0, g, Activation.RELU, fused, 1, Parallelism.of(2));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, java.util.Arrays.copyOfRange(fused, 1, fused.length), java.util.Arrays.toString(c));
+        }
+    }
+
     @Test
     void vectorAndScalarAgreeOnRandomGeometries() {
         qt().withExamples(60).forAll(integers().between(1, 12), integers().between(1, 20), integers().between(0, 15), integers().between(0, 1 << 20))
