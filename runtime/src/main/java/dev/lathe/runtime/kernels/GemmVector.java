@@ -138,7 +138,9 @@ final class GemmVector {
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int h = Math.min(MR, rows - r0);
             int base = r0 * kc;
-            for (int r = 0; r < MR; r++) {
+            // A one-row micro-panel only ever goes to kernel1, which reads row 0: skip zeroing the rest
+            // (for a GEMV that was 7/8 of the packing writes).
+            for (int r = 0, filled = h == 1 ? 1 : MR; r < filled; r++) {
                 if (r < h) {
                     int src = aOff + (i0 + r0 + r) * aRs + pc * aCs;
                     for (int p = 0, d = base + r; p < kc; p++, d += MR, src += aCs) ap[d] = a[src];
