@@ -53,9 +53,13 @@ final class ConvDirectVector {
         int wide = (oh - 1) * wp + ow; // wide pixels that hold outputs
         int tiles = (wide + TILE - 1) / TILE;
         int taps = kh * kw;
-        int[] tapOff = new int[taps];
-        for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) tapOff[ky * kw + kx] = ky * g.dilationH() * wp + kx * g.dilationW();
+        // Input offset of reduction step i = (c, ky, kx), so the tile's loop has one induction variable
+        // (bounds checks on the weights and offsets then leave the loop).
+        int[] tapOff = new int[cin * taps];
+        for (int c = 0, i = 0; c < cin; c++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) tapOff[i++] = c * plane + ky * g.dilationH() * wp + kx * g.dilationW();
+            }
         }
         int blocks = (cout + MR - 1) / MR;
         float[] padded = Scratch.get(Scratch.CONV_COLUMNS, batch * image);
@@ -71,7 +75,7 @@ final class ConvDirectVector {
         p.forEach(batch * blocks * chunks, t -> {
             int b = t / (blocks * chunks), ob = t / chunks % blocks, ch = t % chunks;
             int t0 = tiles * ch / chunks, t1 = tiles * (ch + 1) / chunks;
-            block(padded, b * image, plane, cin, taps, tapOff, packed, ob, cout, act, t0, t1, wide, wp, oh, ow, maxPool2x2,
+            block(padded, b * image, cin * taps, tapOff, packed, ob, cout, act, t0, t1, wide, wp, oh, ow, maxPool2x2,
                     out, outOff + b * cout * pixels, pixels);
         });
     }
@@ -109,17 +113,16 @@ final class ConvDirectVector {
      * Output channels [ob * MR, ...) of one image, wide tiles [t0, t1) (all of them when pooling), into out
      * (one channel's plane is pixels long).
      */
-    private static void block(float[] xp, int xi, int plane, int cin, int taps, int[] tapOff, float[] packed, int ob, int cout,
+    private static void block(float[] xp, int xi, int kk, int[] tapOff, float[] packed, int ob, int cout,
                               Activation act, int t0, int t1, int wide, int wp, int oh, int ow, boolean maxPool2x2,
                               float[] out, int outOff, int pixels) {
         int q0 = t0 * TILE, len = (t1 - t0) * TILE;
         float[] acc = Scratch.get(Scratch.CONV_WIDE, MR * len);
-        int kk = cin * taps;
         int wi = ob * (kk + 1) * MR;
         boolean relu = act == Activation.RELU;
         for (int q = q0; q < q0 + len; q += TILE) {
-            if (MR == 8) tile8(xp, xi + q, plane, cin, taps, tapOff, packed, wi, relu, acc, q - q0, len);
-            else tile4(xp, xi + q, plane, cin, taps, tapOff, packed, wi, relu, acc, q - q0, len);
+            if (MR == 8) tile8(xp, xi + q, kk, tapOff, packed, wi, relu, acc, q - q0, len);
+            else tile4(xp, xi + q, kk, tapOff, packed, wi, relu, acc, q - q0, len);
         }
         int rows = Math.min(MR, cout - ob * MR);
         int valid = Math.min(len, wide - q0);
@@ -139,10 +142,10 @@ final class ConvDirectVector {
         }
     }
 
-    /** 8 channels x 2 vectors of wide pixels starting at xp[xi]; rows of acc are len apart. */
-    private static void tile8(float[] xp, int xi, int plane, int cin, int taps, int[] tapOff, float[] w, int wi, boolean relu,
+    /** 8 channels x 2 vectors of wide pixels starting at xp[xi], summed over the kk steps of tapOff; rows of acc are len apart. */
+    private static void tile8(float[] xp, int xi, int kk, int[] tapOff, float[] w, int wi, boolean relu,
                               float[] acc, int a, int len) {
-        int bi = wi + cin * taps * MR; // the block's biases follow its weights
+        int bi = wi + kk * MR; // the block's biases follow its weights
         FloatVector c00 = FloatVector.broadcast(S, w[bi]), c01 = c00;
         FloatVector c10 = FloatVector.broadcast(S, w[bi + 1]), c11 = c10;
         FloatVector c20 = FloatVector.broadcast(S, w[bi + 2]), c21 = c20;
@@ -151,36 +154,35 @@ final class ConvDirectVector {
         FloatVector c50 = FloatVector.broadcast(S, w[bi + 5]), c51 = c50;
         FloatVector c60 = FloatVector.broadcast(S, w[bi + 6]), c61 = c60;
         FloatVector c70 = FloatVector.broadcast(S, w[bi + 7]), c71 = c70;
-        for (int c = 0; c < cin; c++, xi += plane) {
-            for (int t = 0; t < taps; t++, wi += 8) {
-                int s = xi + tapOff[t];
-                FloatVector x0 = FloatVector.fromArray(S, xp, s);
-                FloatVector x1 = FloatVector.fromArray(S, xp, s + L);
-                FloatVector v = FloatVector.broadcast(S, w[wi]);
-                c00 = v.fma(x0, c00);
-                c01 = v.fma(x1, c01);
-                v = FloatVector.broadcast(S, w[wi + 1]);
-                c10 = v.fma(x0, c10);
-                c11 = v.fma(x1, c11);
-                v = FloatVector.broadcast(S, w[wi + 2]);
-                c20 = v.fma(x0, c20);
-                c21 = v.fma(x1, c21);
-                v = FloatVector.broadcast(S, w[wi + 3]);
-                c30 = v.fma(x0, c30);
-                c31 = v.fma(x1, c31);
-                v = FloatVector.broadcast(S, w[wi + 4]);
-                c40 = v.fma(x0, c40);
-                c41 = v.fma(x1, c41);
-                v = FloatVector.broadcast(S, w[wi + 5]);
-                c50 = v.fma(x0, c50);
-                c51 = v.fma(x1, c51);
-                v = FloatVector.broadcast(S, w[wi + 6]);
-                c60 = v.fma(x0, c60);
-                c61 = v.fma(x1, c61);
-                v = FloatVector.broadcast(S, w[wi + 7]);
-                c70 = v.fma(x0, c70);
-                c71 = v.fma(x1, c71);
-            }
+        for (int i = 0; i < kk; i++) {
+            int s = xi + tapOff[i];
+            int wt = wi + i * 8;
+            FloatVector x0 = FloatVector.fromArray(S, xp, s);
+            FloatVector x1 = FloatVector.fromArray(S, xp, s + L);
+            FloatVector v = FloatVector.broadcast(S, w[wt]);
+            c00 = v.fma(x0, c00);
+            c01 = v.fma(x1, c01);
+            v = FloatVector.broadcast(S, w[wt + 1]);
+            c10 = v.fma(x0, c10);
+            c11 = v.fma(x1, c11);
+            v = FloatVector.broadcast(S, w[wt + 2]);
+            c20 = v.fma(x0, c20);
+            c21 = v.fma(x1, c21);
+            v = FloatVector.broadcast(S, w[wt + 3]);
+            c30 = v.fma(x0, c30);
+            c31 = v.fma(x1, c31);
+            v = FloatVector.broadcast(S, w[wt + 4]);
+            c40 = v.fma(x0, c40);
+            c41 = v.fma(x1, c41);
+            v = FloatVector.broadcast(S, w[wt + 5]);
+            c50 = v.fma(x0, c50);
+            c51 = v.fma(x1, c51);
+            v = FloatVector.broadcast(S, w[wt + 6]);
+            c60 = v.fma(x0, c60);
+            c61 = v.fma(x1, c61);
+            v = FloatVector.broadcast(S, w[wt + 7]);
+            c70 = v.fma(x0, c70);
+            c71 = v.fma(x1, c71);
         }
         if (relu) { // as ActivationsVector.relu: -0 and NaN stay
             c00 = c00.blend(0f, c00.lt(0f));
@@ -219,31 +221,30 @@ final class ConvDirectVector {
     }
 
     /** 4 channels x 2 vectors (narrow vectors: 8 accumulators leave registers for the loads). */
-    private static void tile4(float[] xp, int xi, int plane, int cin, int taps, int[] tapOff, float[] w, int wi, boolean relu,
+    private static void tile4(float[] xp, int xi, int kk, int[] tapOff, float[] w, int wi, boolean relu,
                               float[] acc, int a, int len) {
-        int bi = wi + cin * taps * MR; // the block's biases follow its weights
+        int bi = wi + kk * MR; // the block's biases follow its weights
         FloatVector c00 = FloatVector.broadcast(S, w[bi]), c01 = c00;
         FloatVector c10 = FloatVector.broadcast(S, w[bi + 1]), c11 = c10;
         FloatVector c20 = FloatVector.broadcast(S, w[bi + 2]), c21 = c20;
         FloatVector c30 = FloatVector.broadcast(S, w[bi + 3]), c31 = c30;
-        for (int c = 0; c < cin; c++, xi += plane) {
-            for (int t = 0; t < taps; t++, wi += 4) {
-                int s = xi + tapOff[t];
-                FloatVector x0 = FloatVector.fromArray(S, xp, s);
-                FloatVector x1 = FloatVector.fromArray(S, xp, s + L);
-                FloatVector v = FloatVector.broadcast(S, w[wi]);
-                c00 = v.fma(x0, c00);
-                c01 = v.fma(x1, c01);
-                v = FloatVector.broadcast(S, w[wi + 1]);
-                c10 = v.fma(x0, c10);
-                c11 = v.fma(x1, c11);
-                v = FloatVector.broadcast(S, w[wi + 2]);
-                c20 = v.fma(x0, c20);
-                c21 = v.fma(x1, c21);
-                v = FloatVector.broadcast(S, w[wi + 3]);
-                c30 = v.fma(x0, c30);
-                c31 = v.fma(x1, c31);
-            }
+        for (int i = 0; i < kk; i++) {
+            int s = xi + tapOff[i];
+            int wt = wi + i * 4;
+            FloatVector x0 = FloatVector.fromArray(S, xp, s);
+            FloatVector x1 = FloatVector.fromArray(S, xp, s + L);
+            FloatVector v = FloatVector.broadcast(S, w[wt]);
+            c00 = v.fma(x0, c00);
+            c01 = v.fma(x1, c01);
+            v = FloatVector.broadcast(S, w[wt + 1]);
+            c10 = v.fma(x0, c10);
+            c11 = v.fma(x1, c11);
+            v = FloatVector.broadcast(S, w[wt + 2]);
+            c20 = v.fma(x0, c20);
+            c21 = v.fma(x1, c21);
+            v = FloatVector.broadcast(S, w[wt + 3]);
+            c30 = v.fma(x0, c30);
+            c31 = v.fma(x1, c31);
         }
         if (relu) { // as ActivationsVector.relu: -0 and NaN stay
             c00 = c00.blend(0f, c00.lt(0f));
