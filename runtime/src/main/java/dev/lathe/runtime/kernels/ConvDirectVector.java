@@ -31,6 +31,8 @@ final class ConvDirectVector {
     /** Above this many padded input floats per image (L2-sized), im2col + GEMM's blocking wins. */
     private static final int MAX_PADDED_IMAGE = 1 << 17;
     private static final int MAX_TAPS = 49;
+    /** Padded floats per group of images (16 MB). */
+    private static final int MAX_PADDED_GROUP = 1 << 22;
 
     private ConvDirectVector() {}
 
@@ -62,22 +64,27 @@ final class ConvDirectVector {
             }
         }
         int blocks = (cout + MR - 1) / MR;
-        float[] padded = Scratch.get(Scratch.CONV_COLUMNS, batch * image);
+        // Images are padded and convolved in groups, so the padded copy stays bounded whatever the batch.
+        int group = Math.max(1, Math.min(batch, MAX_PADDED_GROUP / image));
+        float[] padded = Scratch.get(Scratch.CONV_COLUMNS, group * image);
         float[] packed = Scratch.get(Scratch.GEMM_A, blocks * (cin * taps + 1) * MR);
         packWeights(weight, wOff, bias, biasOff, cout, cin * taps, blocks, packed);
-        long work = 2L * batch * cout * cin * taps * tiles * TILE;
+        long work = 2L * group * cout * cin * taps * tiles * TILE;
         Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD);
-        p.forEach(batch, b -> pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, padded, b * image));
         // Split wide pixels into chunks only when images x blocks cannot feed every thread (and never when
         // pooling, which needs whole row pairs).
-        int chunks = maxPool2x2 ? 1 : Math.min(tiles, Math.max(1, (p.threads() + batch * blocks - 1) / (batch * blocks)));
+        int chunks = maxPool2x2 ? 1 : Math.min(tiles, Math.max(1, (p.threads() + group * blocks - 1) / (group * blocks)));
         int pixels = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow;
-        p.forEach(batch * blocks * chunks, t -> {
-            int b = t / (blocks * chunks), ob = t / chunks % blocks, ch = t % chunks;
-            int t0 = tiles * ch / chunks, t1 = tiles * (ch + 1) / chunks;
-            block(padded, b * image, cin * taps, tapOff, packed, ob, cout, act, t0, t1, wide, wp, oh, ow, maxPool2x2,
-                    out, outOff + b * cout * pixels, pixels);
-        });
+        for (int first = 0; first < batch; first += group) {
+            int b0 = first, n = Math.min(group, batch - first);
+            p.forEach(n, i -> pad(x, xOff + (b0 + i) * cin * h * w, cin, h, w, g, hp, wp, padded, i * image));
+            p.forEach(n * blocks * chunks, t -> {
+                int i = t / (blocks * chunks), ob = t / chunks % blocks, ch = t % chunks;
+                int t0 = tiles * ch / chunks, t1 = tiles * (ch + 1) / chunks;
+                block(padded, i * image, cin * taps, tapOff, packed, ob, cout, act, t0, t1, wide, wp, oh, ow, maxPool2x2,
+                        out, outOff + (b0 + i) * cout * pixels, pixels);
+            });
+        }
     }
 
     /**

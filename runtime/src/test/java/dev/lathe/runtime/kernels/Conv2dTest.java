@@ -79,6 +79,19 @@ class Conv2dTest {
         }
     }
 
+    /** A batch whose padded images exceed the direct kernel's scratch (32 images of 129,632 floats) runs in two groups. */
+    @Test
+    void largeBatchesRunInGroups() {
+        Random r = new Random(3);
+        int batch = 33, cin = 100, h = 34, w = 34, cout = 2;
+        ConvGeometry g = new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = random(r, batch * cin * h * w), wt = random(r, cout * cin * 9), bias = random(r, cout);
+        float[] direct = new float[batch * cout * h * w], im2col = new float[batch * cout * h * w];
+        Conv2d.run(true, x, 0, batch, cin, h, w, wt, 0, cout, 3, 3, bias, 0, g, Activation.NONE, direct, 0, Parallelism.of(2));
+        Conv2d.run(false, x, 0, batch, cin, h, w, wt, 0, cout, 3, 3, bias, 0, g, Activation.NONE, im2col, 0, Parallelism.SERIAL);
+        assertClose("grouped batch", im2col, direct, scaleFor(cin * 9));
+    }
+
     @Test
     void vectorAndScalarAgreeOnRandomGeometries() {
         qt().withExamples(60).forAll(integers().between(1, 12), integers().between(1, 20), integers().between(0, 15), integers().between(0, 1 << 20))
