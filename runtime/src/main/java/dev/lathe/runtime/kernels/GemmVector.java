@@ -124,6 +124,7 @@ final class GemmVector {
                         else if (h > 4 && kc >= SHORT_K) kernel6(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
                         else if (h > 4) kernel6Short(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
                         else if (h > 1) kernel4(kc, ap, apOff, bd, bOff, ap, tileOff, NR);
+                        else if (w <= L) kernel1Narrow(kc, ap, apOff, bd, bOff, ap, tileOff);
                         else kernel1(kc, ap, apOff, bd, bOff, ap, tileOff, true);
                         addTile(ap, tileOff, c, ci, ldc, h, w, first);
                     }
@@ -455,6 +456,25 @@ final class GemmVector {
         c5.intoArray(c, ci + 5 * ldc);
         c6.intoArray(c, ci + 6 * ldc);
         c7.intoArray(c, ci + 7 * ldc);
+    }
+
+    /**
+     * 1 row x one vector of columns into a tile buffer: a GEMV's right edge when at most L columns
+     * remain (a classifier head), reading half of the panel kernel1 would; k unrolled by 4 so four fma
+     * chains overlap.
+     */
+    private static void kernel1Narrow(int kc, float[] ap, int apOff, float[] bd, int bOff, float[] c, int ci) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        int ai = apOff, bi = bOff;
+        int p = 0;
+        for (; p + 3 < kc; p += 4, ai += 4 * MR, bi += 4 * NR) {
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(FloatVector.fromArray(S, bd, bi), c0);
+            c1 = FloatVector.broadcast(S, ap[ai + MR]).fma(FloatVector.fromArray(S, bd, bi + NR), c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2 * MR]).fma(FloatVector.fromArray(S, bd, bi + 2 * NR), c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3 * MR]).fma(FloatVector.fromArray(S, bd, bi + 3 * NR), c3);
+        }
+        for (; p < kc; p++, ai += MR, bi += NR) c0 = FloatVector.broadcast(S, ap[ai]).fma(FloatVector.fromArray(S, bd, bi), c0);
+        c0.add(c1).add(c2.add(c3)).intoArray(c, ci);
     }
 
     /** Up to 4 rows (of a 6-row micro-panel) x NR columns into a tile buffer of row stride ldc. */
