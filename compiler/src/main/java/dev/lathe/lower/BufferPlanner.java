@@ -117,7 +117,8 @@ final class BufferPlanner {
             case Kernel.BatchedMatMul b -> new Kernel.BatchedMatMul(b.label(), b.batch(), b.m(), b.n(), b.k(), f.applyAsInt(b.a()), b.strideA(),
                     f.applyAsInt(b.b()), b.strideB(), f.applyAsInt(b.c()));
             case Kernel.Conv c -> new Kernel.Conv(c.label(), f.applyAsInt(c.x()), c.batch(), c.cin(), c.h(), c.w(), f.applyAsInt(c.weight()), c.cout(), c.kh(),
-                    c.kw(), f.applyAsInt(c.bias()), c.stride(), c.pads(), c.dilation(), c.groups(), c.activation(), f.applyAsInt(c.out()));
+                    c.kw(), f.applyAsInt(c.bias()), c.stride(), c.pads(), c.dilation(), c.groups(), c.activation(), f.applyAsInt(c.out()),
+                    c.maxPool2x2());
             case Kernel.Rows r -> new Kernel.Rows(r.label(), r.op(), f.applyAsInt(r.x()), r.rows(), r.cols(), f.applyAsInt(r.weight()), f.applyAsInt(r.bias()),
                     r.eps(), f.applyAsInt(r.out()));
             case Kernel.Attention a -> new Kernel.Attention(a.label(), f.applyAsInt(a.q()), f.applyAsInt(a.k()), f.applyAsInt(a.v()), a.batch(), a.sq(), a.sk(),
@@ -129,6 +130,8 @@ final class BufferPlanner {
             case Kernel.SparseGemm g -> new Kernel.SparseGemm(g.label(), g.m(), g.out(), g.in(), g.blockRows(), g.blockCols(), f.applyAsInt(g.x()),
                     f.applyAsInt(g.values()), f.applyAsInt(g.indices()), f.applyAsInt(g.pointers()), f.applyAsInt(g.bias()), f.applyAsInt(g.dense()),
                     g.denseFromRows(), g.activation(), f.applyAsInt(g.y()));
+            case Kernel.Pool q -> new Kernel.Pool(q.label(), f.applyAsInt(q.x()), q.batch(), q.channels(), q.h(), q.w(), q.max(), q.kh(), q.kw(),
+                    q.stride(), q.pads(), f.applyAsInt(q.out()));
         };
     }
 }

@@ -8,8 +8,8 @@ import dev.lathe.runtime.DType;
 import java.util.List;
 
 /**
- * conv2d, max/avg pooling and global average pooling on NCHW. f32 convolutions call the runtime
- * kernel; the rest are loop nests whose padded positions are guarded (never read) and add nothing.
+ * conv2d, max/avg pooling and global average pooling on NCHW. f32 convolutions and poolings call the
+ * runtime kernels; the rest are loop nests whose padded positions are guarded (never read) and add nothing.
  */
 final class ConvLowering {
     private ConvLowering() {}
@@ -69,6 +69,12 @@ final class ConvLowering {
         Dim c = xs.get(1), h = xs.get(2), w = xs.get(3);
         Dim oh = os.get(2), ow = os.get(3);
         int kh = n.kernel().get(0), kw = n.kernel().get(1);
+        boolean max = n.kind() == Node.PoolKind.MAX;
+        if (LinalgLowering.fast(l, dtype)) {
+            int out = l.output(n.out());
+            l.emit(new Kernel.Pool(Lowerer.label(n), l.view(n.x()).buffer(), xs.get(0), c, h, w, max, kh, kw, n.stride(), n.pads(), out));
+            return;
+        }
         // vars: n 0, c 1, y 2, x 3; reduced: ky 4, kx 5
         Affine yStart = Affine.term(2, Dim.of(n.stride().get(0))).plus(Dim.of(-n.pads().get(0)));
         Affine xStart = Affine.term(3, Dim.of(n.stride().get(1))).plus(Dim.of(-n.pads().get(1)));
@@ -76,7 +82,6 @@ final class ConvLowering {
         Affine ix = xStart.plus(Affine.term(5, Dim.of(1)));
         Affine xIndex = Affine.term(0, c.times(h).times(w)).plus(Affine.term(1, h.times(w))).plus(iy.times(w)).plus(ix);
         Scalar x = new Scalar.Cast(new Scalar.Load(l.view(n.x()).buffer(), xIndex, dtype), DType.F64);
-        boolean max = n.kind() == Node.PoolKind.MAX;
         Scalar value = new Scalar.Select(inside(iy, h, ix, w), x, new Scalar.Const(max ? Double.NEGATIVE_INFINITY : 0, DType.F64), DType.F64);
         Scalar body = new Scalar.Acc(DType.F64);
         if (!max) {

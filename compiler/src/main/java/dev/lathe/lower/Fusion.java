@@ -13,7 +13,7 @@ import java.util.Map;
  *   <li>GEMM and conv epilogues: an elementwise loop that only applies an activation to a GEMM's (or
  *       conv's) result, adds a residual of the same shape, or adds a bias along the last dim, is
  *       folded into the call ({@code C = act(A·B + bias) + residual}), which then writes the loop's
- *       buffer.</li>
+ *       buffer. A 2x2 stride-2 max pool that is a conv's only reader is folded into the conv too.</li>
  *   <li>Loop nests: a loop that computes an intermediate read exactly once, by another loop over the
  *       same points, is inlined into that loop's body, so an elementwise chain becomes one loop nest
  *       and its intermediates disappear. Bodies stay under {@link #MAX_BODY} nodes (method size).</li>
@@ -85,6 +85,13 @@ final class Fusion {
             else continue;
             if (p.buffer(c).kind() != Buffer.Kind.TEMP || writes.getOrDefault(c, 0) != 1 || reads.getOrDefault(c, 0) != 1) continue;
             int j = reader(ks, g, c);
+            if (j >= 0 && k instanceof Kernel.Conv conv && ks.get(j) instanceof Kernel.Pool pool && poolsInto(conv, pool)) {
+                ks.set(j, new Kernel.Conv(conv.label() + " + " + pool.label(), conv.x(), conv.batch(), conv.cin(), conv.h(), conv.w(), conv.weight(),
+                        conv.cout(), conv.kh(), conv.kw(), conv.bias(), conv.stride(), conv.pads(), conv.dilation(), conv.groups(), conv.activation(),
+                        pool.out(), true));
+                ks.remove(g);
+                return true;
+            }
             if (j < 0 || !(ks.get(j) instanceof Kernel.Loop loop) || loop.reduction() != null) continue;
             if (p.buffer(loop.out()).dtype() != DType.F32 || !loop.outIndex().equals(Affine.rowMajor(loop.extents(), 0))) continue;
             Kernel fused = switch (k) {
@@ -148,9 +155,15 @@ final class Fusion {
         return null;
     }
 
+    /** A 2x2 stride-2 unpadded max pool of the conv's whole output, which the conv kernel can take over. */
+    private static boolean poolsInto(Kernel.Conv c, Kernel.Pool pool) {
+        return !c.maxPool2x2() && pool.x() == c.out() && pool.max() && pool.kh() == 2 && pool.kw() == 2 && pool.stride().equals(List.of(2, 2))
+                && pool.pads().equals(List.of(0, 0, 0, 0));
+    }
+
     private static Kernel fuseConv(Kernel.Conv c, Kernel.Loop loop) {
         if (loop.body() instanceof Scalar.Unary u && u.type() == DType.F32 && activation(u.op()) != null && isDense(u.x(), c.out(), loop)
-                && c.activation().equals(LinalgLowering.NONE)) {
+                && c.activation().equals(LinalgLowering.NONE) && !c.maxPool2x2()) {
             return new Kernel.Conv(c.label() + " + " + loop.label(), c.x(), c.batch(), c.cin(), c.h(), c.w(), c.weight(), c.cout(), c.kh(), c.kw(), c.bias(),
                     c.stride(), c.pads(), c.dilation(), c.groups(), activation(u.op()), loop.out());
         }

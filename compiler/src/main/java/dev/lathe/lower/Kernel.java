@@ -113,14 +113,23 @@ public sealed interface Kernel {
 
     /**
      * NCHW convolution (runtime {@code Conv2d.forward}): x [batch, cin, h, w], weight [cout, cin / groups,
-     * kh, kw], bias [cout] or -1; stride [h, w], pads [top, left, bottom, right], dilation [h, w].
+     * kh, kw], bias [cout] or -1; stride [h, w], pads [top, left, bottom, right], dilation [h, w]. With
+     * {@code maxPool2x2}, out is the 2x2 stride-2 max pool of the activated convolution
+     * ({@code Conv2d.forwardMaxPool2x2}).
      */
     record Conv(String label, int x, Dim batch, Dim cin, Dim h, Dim w, int weight, Dim cout, Dim kh, Dim kw, int bias,
-                List<Integer> stride, List<Integer> pads, List<Integer> dilation, int groups, String activation, int out) implements Kernel {
+                List<Integer> stride, List<Integer> pads, List<Integer> dilation, int groups, String activation, int out,
+                boolean maxPool2x2) implements Kernel {
         public Conv {
             stride = List.copyOf(stride);
             pads = List.copyOf(pads);
             dilation = List.copyOf(dilation);
+        }
+
+        /** A convolution without pooling. */
+        public Conv(String label, int x, Dim batch, Dim cin, Dim h, Dim w, int weight, Dim cout, Dim kh, Dim kw, int bias,
+                    List<Integer> stride, List<Integer> pads, List<Integer> dilation, int groups, String activation, int out) {
+            this(label, x, batch, cin, h, w, weight, cout, kh, kw, bias, stride, pads, dilation, groups, activation, out, false);
         }
 
         public List<Integer> reads() {
@@ -234,6 +243,27 @@ public sealed interface Kernel {
 
         public List<Integer> writes() {
             return List.of(y);
+        }
+    }
+
+    /**
+     * NCHW max or average pooling (runtime {@code Pool2d.forward}): x [batch, channels, h, w], window
+     * kh x kw, stride [h, w], pads [top, left, bottom, right]; positions in the padding are skipped
+     * (average over the positions inside x).
+     */
+    record Pool(String label, int x, Dim batch, Dim channels, Dim h, Dim w, boolean max, int kh, int kw, List<Integer> stride, List<Integer> pads,
+                int out) implements Kernel {
+        public Pool {
+            stride = List.copyOf(stride);
+            pads = List.copyOf(pads);
+        }
+
+        public List<Integer> reads() {
+            return List.of(x);
+        }
+
+        public List<Integer> writes() {
+            return List.of(out);
         }
     }
 }

@@ -61,7 +61,9 @@ public final class KernelPrinter {
             case Kernel.Conv c -> "conv2d (" + c.label() + ") b" + c.out() + " = " + (c.activation().equals("NONE") ? "" : c.activation().toLowerCase(java.util.Locale.ROOT))
                     + "(b" + c.x() + "[" + c.batch() + ", " + c.cin() + ", " + c.h() + ", " + c.w() + "] * b" + c.weight() + "[" + c.cout() + ", _, " + c.kh() + ", "
                     + c.kw() + "]" + (c.bias() >= 0 ? " + b" + c.bias() : "") + ") stride " + c.stride() + " pads " + c.pads() + " dilation " + c.dilation()
-                    + " groups " + c.groups();
+                    + " groups " + c.groups() + (c.maxPool2x2() ? " then max_pool2d 2x2" : "");
+            case Kernel.Pool q -> (q.max() ? "max_pool2d" : "avg_pool2d") + " (" + q.label() + ") b" + q.out() + " = b" + q.x() + "[" + q.batch() + ", "
+                    + q.channels() + ", " + q.h() + ", " + q.w() + "] window " + q.kh() + "x" + q.kw() + " stride " + q.stride() + " pads " + q.pads();
             case Kernel.Rows r -> r.op().name().toLowerCase(java.util.Locale.ROOT) + " (" + r.label() + ") b" + r.out() + " = rows of b" + r.x() + "[" + r.rows() + ", "
                     + r.cols() + "]" + (r.weight() >= 0 ? " w b" + r.weight() : "") + (r.bias() >= 0 ? " b b" + r.bias() : "")
                     + (r.op() == Kernel.RowOp.LAYER_NORM || r.op() == Kernel.RowOp.RMS_NORM ? " eps " + r.eps() : "");

@@ -81,6 +81,25 @@ class LoweringTest {
     }
 
     @Test
+    void poolingCallsTheRuntimeKernelAndAMaxPoolFoldsIntoTheConv() {
+        KernelProgram p = Lowering.lower(TestGraphs.convPool());
+        assertEquals(2, p.kernels().size(), KernelPrinter.print(p));
+        Kernel.Conv conv = assertInstanceOf(Kernel.Conv.class, p.kernels().get(0));
+        assertTrue(conv.maxPool2x2() && conv.activation().equals("RELU"), KernelPrinter.print(p));
+        Kernel.Pool avg = assertInstanceOf(Kernel.Pool.class, p.kernels().get(1));
+        assertTrue(!avg.max() && avg.kh() == 3 && avg.pads().equals(List.of(1, 1, 1, 1)));
+        assertEquals(conv.out(), avg.x());
+        assertTrue(KernelPrinter.print(p).contains("then max_pool2d 2x2"), KernelPrinter.print(p));
+
+        KernelProgram unfused = Lowering.lower(TestGraphs.convPool(), LowerOptions.defaults().withFusion(false));
+        assertEquals(4, unfused.kernels().size(), "conv, relu, max pool, avg pool: " + KernelPrinter.print(unfused));
+        assertInstanceOf(Kernel.Pool.class, unfused.kernels().get(2));
+
+        KernelProgram loops = Lowering.lower(TestGraphs.convPool(), LowerOptions.defaults().withRuntimeKernels(false));
+        assertTrue(loops.kernels().stream().allMatch(k -> k instanceof Kernel.Loop), KernelPrinter.print(loops));
+    }
+
+    @Test
     void lowRankLinearIsTwoGemmsThroughARankSizedIntermediate() {
         KernelProgram p = Lowering.lower(TestGraphs.lowRank());
         List<Kernel.Gemm> gemms = p.kernels().stream().filter(k -> k instanceof Kernel.Gemm).map(k -> (Kernel.Gemm) k).toList();

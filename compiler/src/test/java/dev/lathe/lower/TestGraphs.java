@@ -126,4 +126,18 @@ public final class TestGraphs {
         Graph g2 = new Graph("main", base.inputs(), base.params(), nodes, List.of(new dev.lathe.ir.GraphOutput("y", out)), base.dims());
         return bind(g2, 3);
     }
+
+    /** x: f32[B, 3, 9, 11] -> relu(conv 3->10 k3 p1) -> max_pool2d k2 -> avg_pool2d k3 stride 2 pad 1 (windows partly in the padding). */
+    public static Graph convPool() {
+        GraphBuilder g = new GraphBuilder("main");
+        g.dim("B", 1L, 16L);
+        Value x = g.input("x", f32(B, d(3), d(9), d(11)), P);
+        Value w = g.param("conv.weight", f32(d(10), d(3), d(3), d(3)), P);
+        Value b = g.param("conv.bias", f32(d(10)), P);
+        Value y = op(g, "relu", op(g, "conv2d", List.of(x, w, b), Map.of("stride", List.of(Dim.of(1)), "padding", List.of(Dim.of(1)),
+                "dilation", List.of(Dim.of(1)), "groups", Dim.of(1))));
+        y = op(g, "max_pool2d", List.of(y), Map.of("kernel", List.of(Dim.of(2)), "stride", List.of(Dim.of(2)), "padding", List.of(Dim.of(0))));
+        y = op(g, "avg_pool2d", List.of(y), Map.of("kernel", List.of(Dim.of(3)), "stride", List.of(Dim.of(2)), "padding", List.of(Dim.of(1))));
+        return bind(g.build(List.of(y), List.of("y")), 4);
+    }
 }

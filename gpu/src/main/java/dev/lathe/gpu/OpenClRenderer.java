@@ -65,6 +65,7 @@ public final class OpenClRenderer {
                 case Kernel.BatchedMatMul b -> { }
                 case Kernel.Rows r -> { }
                 case Kernel.Conv c -> throw unsupported("conv2d", k);
+                case Kernel.Pool q -> throw unsupported(q.max() ? "max_pool2d" : "avg_pool2d", k);
                 case Kernel.Attention a -> {
                     if (a.mask() >= 0) {
                         throw new UnsupportedOpException("attention", "the opencl backend does not render masked attention yet (kernel '" + a.label()

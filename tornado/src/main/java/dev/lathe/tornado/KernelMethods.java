@@ -40,6 +40,7 @@ final class KernelMethods {
             case Kernel.Rows r -> rows(r, name, src);
             case Kernel.Attention a -> attention(a, name, src);
             case Kernel.Conv c -> conv(c, name, src);
+            case Kernel.Pool q -> pool(q, name, src);
             case Kernel.LinearAttention a -> throw new AssertionError("refused by check: " + a.label());
             case Kernel.QuantGemm q -> throw new AssertionError("refused by check: " + q.label());
             case Kernel.SparseGemm g -> throw new AssertionError("refused by check: " + g.label());
@@ -335,19 +336,33 @@ final class KernelMethods {
 
     // ---------------------------------------------------------------- conv2d
 
-    /** out[b, o, y, x] = act(bias[o] + sum_{c, ky, kx} x[b, g*cg + c, y*sh - pt + ky*dh, x*sw - pl + kx*dw] * w[o, c, ky, kx]), zero padding. */
+    /**
+     * out[b, o, y, x] = act(bias[o] + sum_{c, ky, kx} x[b, g*cg + c, y*sh - pt + ky*dh, x*sw - pl + kx*dw] * w[o, c, ky, kx]), zero
+     * padding; with {@code maxPool2x2}, out is the 2x2 stride-2 max of those values (the lowering's conv + max-pool fusion).
+     */
     private Task conv(Kernel.Conv c, String name, StringBuilder src) {
         long batch = ev(c.batch()), cin = ev(c.cin()), h = ev(c.h()), w = ev(c.w()), cout = ev(c.cout()), kh = ev(c.kh()), kw = ev(c.kw());
         int sh = c.stride().get(0), sw = c.stride().get(1), pt = c.pads().get(0), pl = c.pads().get(1), pb = c.pads().get(2), pr = c.pads().get(3);
         int dh = c.dilation().get(0), dw = c.dilation().get(1), groups = c.groups();
         long oh = (h + pt + pb - (long) dh * (kh - 1) - 1) / sh + 1, ow = (w + pl + pr - (long) dw * (kw - 1) - 1) / sw + 1;
-        if (batch == 0 || cout == 0 || oh <= 0 || ow <= 0) return null;
+        boolean pool = c.maxPool2x2();
+        long rows = pool ? oh / 2 : oh, cols = pool ? ow / 2 : ow;
+        if (batch == 0 || cout == 0 || rows <= 0 || cols <= 0) return null;
         long cg = cin / groups, og = cout / groups;
         List<Integer> args = distinct(List.of(c.x(), c.weight(), c.bias(), c.out()));
         header(name, c.label(), args, src);
-        String in = parallel(List.of("bo", "y", "x"), new long[] {batch * cout, oh, ow}, "        ", src);
-        src.append(in).append("int bb = bo / ").append(cout).append(", o = bo % ").append(cout).append(";\n");
-        src.append(in).append("int c0 = (o / ").append(og).append(") * ").append(cg).append(";\n");
+        String top = parallel(List.of("bo", "py", "px"), new long[] {batch * cout, rows, cols}, "        ", src);
+        src.append(top).append("int bb = bo / ").append(cout).append(", o = bo % ").append(cout).append(";\n");
+        src.append(top).append("int c0 = (o / ").append(og).append(") * ").append(cg).append(";\n");
+        String in = top;
+        if (pool) {
+            src.append(top).append("float m = Float.NEGATIVE_INFINITY;\n");
+            src.append(top).append("for (int q = 0; q < 4; q++) {\n");
+            in = top + "    ";
+            src.append(in).append("int y = py * 2 + q / 2, x = px * 2 + q % 2;\n");
+        } else {
+            src.append(in).append("int y = py, x = px;\n");
+        }
         src.append(in).append("float s = 0f;\n");
         src.append(in).append("for (int c = 0; c < ").append(cg).append("; c++) {\n");
         src.append(in).append("    for (int ky = 0; ky < ").append(kh).append("; ky++) {\n");
@@ -360,10 +375,49 @@ final class KernelMethods {
                 .append(" + xx) * b").append(c.weight()).append(".get(((o * ").append(cg).append(" + c) * ").append(kh).append(" + ky) * ").append(kw).append(" + kx);\n");
         src.append(in).append("        }\n").append(in).append("    }\n").append(in).append("}\n");
         if (c.bias() >= 0) src.append(in).append("s += b").append(c.bias()).append(".get(o);\n");
-        src.append(in).append('b').append(c.out()).append(".set((bo * ").append(oh).append(" + y) * ").append(ow).append(" + x, ").append(activation(c.activation(), "s"))
+        String value = activation(c.activation(), "s");
+        if (pool) {
+            src.append(in).append("m = Math.max(m, ").append(value).append(");\n");
+            src.append(top).append("}\n");
+            value = "m";
+        }
+        src.append(top).append('b').append(c.out()).append(".set((bo * ").append(rows).append(" + py) * ").append(cols).append(" + px, ").append(value)
                 .append(");\n");
-        close(3, in, src);
+        close(3, top, src);
         src.append("    }\n");
         return new Task(name, c.label(), args);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * Max or average pooling as the interpreter does it: padding is never read, the average is over the
+     * positions inside x (summed in double), a window wholly in the padding gives -inf (max) or NaN (average).
+     */
+    private Task pool(Kernel.Pool p, String name, StringBuilder src) {
+        long batch = ev(p.batch()), ch = ev(p.channels()), h = ev(p.h()), w = ev(p.w());
+        int sh = p.stride().get(0), sw = p.stride().get(1), pt = p.pads().get(0), pl = p.pads().get(1), pb = p.pads().get(2), pr = p.pads().get(3);
+        long oh = (h + pt + pb - p.kh()) / sh + 1, ow = (w + pl + pr - p.kw()) / sw + 1;
+        if (batch * ch == 0 || oh <= 0 || ow <= 0) return null;
+        List<Integer> args = distinct(List.of(p.x(), p.out()));
+        header(name, p.label(), args, src);
+        String in = parallel(List.of("plane", "y", "x"), new long[] {batch * ch, oh, ow}, "        ", src);
+        src.append(in).append(p.max() ? "float acc = Float.NEGATIVE_INFINITY;\n" : "double acc = 0;\n");
+        src.append(in).append("int count = 0;\n");
+        src.append(in).append("for (int ky = 0; ky < ").append(p.kh()).append("; ky++) {\n");
+        src.append(in).append("    int iy = y * ").append(sh).append(" - ").append(pt).append(" + ky;\n");
+        src.append(in).append("    if (iy < 0 || iy >= ").append(h).append(") continue;\n");
+        src.append(in).append("    for (int kx = 0; kx < ").append(p.kw()).append("; kx++) {\n");
+        src.append(in).append("        int ix = x * ").append(sw).append(" - ").append(pl).append(" + kx;\n");
+        src.append(in).append("        if (ix < 0 || ix >= ").append(w).append(") continue;\n");
+        String load = "b" + p.x() + ".get((plane * " + h + " + iy) * " + w + " + ix)";
+        src.append(in).append("        acc = ").append(p.max() ? "Math.max(acc, " + load + ")" : "acc + " + load).append(";\n");
+        src.append(in).append("        count++;\n");
+        src.append(in).append("    }\n").append(in).append("}\n");
+        src.append(in).append('b').append(p.out()).append(".set((plane * ").append(oh).append(" + y) * ").append(ow).append(" + x, ")
+                .append(p.max() ? "acc" : "(float) (acc / count)").append(");\n");
+        close(3, in, src);
+        src.append("    }\n");
+        return new Task(name, p.label(), args);
     }
 }

@@ -28,6 +28,7 @@ final class CallEmitter implements Opcodes {
             case Kernel.Gemm g -> gemm(g);
             case Kernel.BatchedMatMul b -> batched(b);
             case Kernel.Conv cv -> conv(cv);
+            case Kernel.Pool q -> pool(q);
             case Kernel.Rows r -> rows(r);
             case Kernel.Attention a -> attention(a);
             case Kernel.LinearAttention a -> linearAttention(a);
@@ -149,7 +150,35 @@ final class CallEmitter implements Opcodes {
         c.pushBuffer(cv.out());
         m.iconst(0);
         c.pushParallelism();
-        m.invokeStatic(K + "Conv2d", "forward", "(" + F + "IIIII" + F + "IIII" + F + "IL" + geometry + ";L" + ACTIVATION + ";" + F + "I" + PAR + ")V");
+        m.invokeStatic(K + "Conv2d", cv.maxPool2x2() ? "forwardMaxPool2x2" : "forward",
+                "(" + F + "IIIII" + F + "IIII" + F + "IL" + geometry + ";L" + ACTIVATION + ";" + F + "I" + PAR + ")V");
+    }
+
+    private void pool(Kernel.Pool q) {
+        dims(q.batch(), q.channels(), q.h(), q.w());
+        // forward(x, xOff, batch, channels, h, w, max, kh, kw, geometry, out, outOff, par)
+        c.pushBuffer(q.x());
+        m.iconst(0);
+        c.pushDim(q.batch());
+        c.pushDim(q.channels());
+        c.pushDim(q.h());
+        c.pushDim(q.w());
+        m.iconst(q.max() ? 1 : 0);
+        m.iconst(q.kh());
+        m.iconst(q.kw());
+        String geometry = K + "ConvGeometry";
+        m.newObject(geometry);
+        m.iconst(q.stride().get(0));
+        m.iconst(q.stride().get(1));
+        for (int p : q.pads()) m.iconst(p);
+        m.iconst(1);
+        m.iconst(1);
+        m.iconst(1);
+        m.invokeSpecial(geometry, "<init>", "(IIIIIIIII)V");
+        c.pushBuffer(q.out());
+        m.iconst(0);
+        c.pushParallelism();
+        m.invokeStatic(K + "Pool2d", "forward", "(" + F + "IIIIIZIIL" + geometry + ";" + F + "I" + PAR + ")V");
     }
 
     private void rows(Kernel.Rows r) {

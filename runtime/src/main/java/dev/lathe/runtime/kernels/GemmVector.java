@@ -84,6 +84,8 @@ final class GemmVector {
         float[] ap = Scratch.get(Scratch.GEMM_A, microPanels * MR * Math.min(KC, Math.max(k, 1)) + MR * NR);
         int tileOff = ap.length - MR * NR; // the last MR*NR floats hold edge tiles
         boolean identity = ep.isIdentity() && rowBias == null;
+        // One row (a GEMV): kernel1 reads A's row in place, since packing it costs as much as the product.
+        boolean gemv = rows == 1;
         if (k == 0) {
             for (int jp = p0; jp < p1; jp++) {
                 int j0 = jp * NR;
@@ -96,7 +98,9 @@ final class GemmVector {
             int kc = Math.min(KC, k - pc);
             boolean first = pc == 0 && !accumulate;
             boolean last = pc + kc == k;
-            packA(a, aOff, aRs, aCs, i0, rows, pc, kc, ap);
+            if (!gemv) packA(a, aOff, aRs, aCs, i0, rows, pc, kc, ap);
+            float[] a1 = gemv ? a : ap;
+            int a1Off = gemv ? aOff + i0 * aRs + pc * aCs : 0, a1Step = gemv ? aCs : MR;
             for (int jp = p0; jp < p1; jp++) {
                 int j0 = jp * NR;
                 int w = Math.min(NR, n - j0);
@@ -115,7 +119,7 @@ final class GemmVector {
                             else kernel6Short(kc, ap, apOff, bd, bOff, c, ci, ldc, first);
                         }
                     } else if (h == 1 && w == NR) {
-                        kernel1(kc, ap, apOff, bd, bOff, c, ci, first);
+                        kernel1(kc, a1, a1Off + apOff, a1Step, bd, bOff, c, ci, first);
                     } else {
                         // Edge tile: compute a full tile into the buffer, then add the valid part.
                         if (MR == 8 && w <= L && h > 1) kernel8Narrow(kc, ap, apOff, bd, bOff, ap, tileOff, NR);
@@ -124,7 +128,8 @@ final class GemmVector {
                         else if (h > 4 && kc >= SHORT_K) kernel6(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
                         else if (h > 4) kernel6Short(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
                         else if (h > 1) kernel4(kc, ap, apOff, bd, bOff, ap, tileOff, NR);
-                        else kernel1(kc, ap, apOff, bd, bOff, ap, tileOff, true);
+                        else if (w <= L) kernel1Narrow(kc, a1, a1Off + apOff, a1Step, bd, bOff, ap, tileOff);
+                        else kernel1(kc, a1, a1Off + apOff, a1Step, bd, bOff, ap, tileOff, true);
                         addTile(ap, tileOff, c, ci, ldc, h, w, first);
                     }
                 }
@@ -138,7 +143,9 @@ final class GemmVector {
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int h = Math.min(MR, rows - r0);
             int base = r0 * kc;
-            for (int r = 0; r < MR; r++) {
+            // A one-row micro-panel only ever goes to kernel1, which reads row 0: skip zeroing the rest
+            // (for a GEMV that was 7/8 of the packing writes).
+            for (int r = 0, filled = h == 1 ? 1 : MR; r < filled; r++) {
                 if (r < h) {
                     int src = aOff + (i0 + r0 + r) * aRs + pc * aCs;
                     for (int p = 0, d = base + r; p < kc; p++, d += MR, src += aCs) ap[d] = a[src];
@@ -455,6 +462,25 @@ final class GemmVector {
         c7.intoArray(c, ci + 7 * ldc);
     }
 
+    /**
+     * 1 row x one vector of columns into a tile buffer: a GEMV's right edge when at most L columns
+     * remain (a classifier head), reading half of the panel kernel1 would; k unrolled by 4 so four fma
+     * chains overlap.
+     */
+    private static void kernel1Narrow(int kc, float[] ap, int apOff, int as, float[] bd, int bOff, float[] c, int ci) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        int ai = apOff, bi = bOff;
+        int p = 0;
+        for (; p + 3 < kc; p += 4, ai += 4 * as, bi += 4 * NR) {
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(FloatVector.fromArray(S, bd, bi), c0);
+            c1 = FloatVector.broadcast(S, ap[ai + as]).fma(FloatVector.fromArray(S, bd, bi + NR), c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2 * as]).fma(FloatVector.fromArray(S, bd, bi + 2 * NR), c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3 * as]).fma(FloatVector.fromArray(S, bd, bi + 3 * NR), c3);
+        }
+        for (; p < kc; p++, ai += as, bi += NR) c0 = FloatVector.broadcast(S, ap[ai]).fma(FloatVector.fromArray(S, bd, bi), c0);
+        c0.add(c1).add(c2.add(c3)).intoArray(c, ci);
+    }
+
     /** Up to 4 rows (of a 6-row micro-panel) x NR columns into a tile buffer of row stride ldc. */
     private static void kernel4(int kc, float[] ap, int apOff, float[] bd, int bOff, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -488,17 +514,20 @@ final class GemmVector {
         c31.intoArray(c, ci + 3 * ldc + L);
     }
 
-    /** 1 row x NR columns; k unrolled by 2 into two accumulator pairs to halve the fma chain. */
-    private static void kernel1(int kc, float[] ap, int apOff, float[] bd, int bOff, float[] c, int ci, boolean first) {
+    /**
+     * 1 row x NR columns; k unrolled by 2 into two accumulator pairs to halve the fma chain. A(0, p) is
+     * ap[apOff + p * as] (a packed micro-panel's row, or A's own row for a GEMV).
+     */
+    private static void kernel1(int kc, float[] ap, int apOff, int as, float[] bd, int bOff, float[] c, int ci, boolean first) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector d00 = FloatVector.zero(S), d01 = FloatVector.zero(S);
         int ai = apOff, bi = bOff;
         int p = 0;
-        for (; p + 1 < kc; p += 2, ai += 2 * MR, bi += 2 * NR) {
+        for (; p + 1 < kc; p += 2, ai += 2 * as, bi += 2 * NR) {
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
             c00 = av.fma(FloatVector.fromArray(S, bd, bi), c00);
             c01 = av.fma(FloatVector.fromArray(S, bd, bi + L), c01);
-            FloatVector aw = FloatVector.broadcast(S, ap[ai + MR]);
+            FloatVector aw = FloatVector.broadcast(S, ap[ai + as]);
             d00 = aw.fma(FloatVector.fromArray(S, bd, bi + NR), d00);
             d01 = aw.fma(FloatVector.fromArray(S, bd, bi + NR + L), d01);
         }

@@ -15,7 +15,9 @@ final class Scratch {
     static final int QUANT_A = 6;
     static final int QUANT_C = 7;
     static final int SPARSE_X = 8;
-    private static final int SLOTS = 9;
+    static final int CONV_WIDE = 9;
+    static final int CONV_OUTPUT = 10;
+    private static final int SLOTS = 11;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

@@ -1,5 +1,5 @@
 /**
- * FP32 kernels that compiled models call: GEMM, batched matmul, conv2d, softmax, layer/RMS norm,
+ * FP32 kernels that compiled models call: GEMM, batched matmul, conv2d, pooling, softmax, layer/RMS norm,
  * activations and attention. JDK only.
  *
  * <h2>API</h2>
@@ -19,7 +19,10 @@
  *       strideA, lda, transA, b, bOff, strideB, ldb, transB, c, cOff, strideC, ldc, par)}: stride 0 broadcasts.</li>
  *   <li>{@link dev.lathe.runtime.kernels.Conv2d#forward Conv2d.forward(x, xOff, batch, cin, h, w, weight, wOff,
  *       cout, kh, kw, bias, biasOff, geometry, act, out, outOff, par)}: NCHW, groups and depthwise
- *       ({@link dev.lathe.runtime.kernels.ConvGeometry}).</li>
+ *       ({@link dev.lathe.runtime.kernels.ConvGeometry}); {@code Conv2d.forwardMaxPool2x2(...)} (same arguments)
+ *       also max-pools 2x2 at stride 2 without writing the convolution.</li>
+ *   <li>{@link dev.lathe.runtime.kernels.Pool2d#forward Pool2d.forward(x, xOff, batch, channels, h, w, max, kh, kw,
+ *       geometry, out, outOff, par)}: max or average pooling, the interpreter's padding rules.</li>
  *   <li>{@link dev.lathe.runtime.kernels.Softmax#rows Softmax.rows}/{@code logRows(x, off, rows, cols, out, outOff)},
  *       {@link dev.lathe.runtime.kernels.LayerNorm#rows LayerNorm.rows(x, off, rows, cols, w, b, eps, out, outOff)},
  *       {@link dev.lathe.runtime.kernels.RmsNorm#rows RmsNorm.rows(x, off, rows, cols, w, eps, out, outOff)}:

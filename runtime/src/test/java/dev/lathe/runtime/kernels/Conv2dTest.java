@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Conv2d (im2col + GEMM, and direct depthwise), both implementations, against the direct double loop. */
+/** Conv2d (im2col + GEMM, direct stride-1, and direct depthwise), both implementations, against the direct double loop. */
 class Conv2dTest {
     /** batch, cin, h, w, cout, kh, kw, stride h/w, pads t/l/b/r, dilation h/w, groups. */
     private static final int[][] CASES = {
@@ -27,6 +27,10 @@ class Conv2dTest {
         {1, 1, 2, 3, 2, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1},
         {1, 64, 9, 9, 65, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
         {1, 8, 28, 28, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1},
+        // the small CNN's stages (direct kernel: cin = 1, and 9 output channels leave a partial block)
+        {3, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        {2, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        {2, 5, 7, 9, 9, 3, 2, 1, 1, 0, 2, 1, 0, 2, 1, 1},
     };
 
     @ParameterizedTest
@@ -49,6 +53,43 @@ class Conv2dTest {
             double[] ref = Reference.conv2d(x, 3, batch, cin, h, w, wt, 1, cout, kh, kw, b0, g, act);
             assertClose("case " + (index - 1) + " " + g + " " + act, ref, out, 4, scaleFor(cg * kh * kw));
         }
+    }
+
+    /** Conv then pool equals the two kernels run one after the other, exactly (same sums, same max). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void fusedMaxPoolEqualsConvThenPool(boolean vector) {
+        Random r = new Random(8);
+        int[][] cases = { // batch, cin, h, w, cout, k, pad, stride
+            {2, 1, 28, 28, 16, 3, 1, 1}, {3, 16, 14, 14, 32, 3, 1, 1}, {1, 3, 9, 11, 10, 3, 1, 1}, {2, 4, 8, 7, 5, 2, 0, 1}, {1, 3, 11, 9, 4, 3, 1, 2},
+        };
+        for (int[] c : cases) {
+            int batch = c[0], cin = c[1], h = c[2], w = c[3], cout = c[4], k = c[5];
+            ConvGeometry g = new ConvGeometry(c[7], c[7], c[6], c[6], c[6], c[6], 1, 1, 1);
+            float[] x = random(r, batch * cin * h * w), wt = random(r, cout * cin * k * k), bias = random(r, cout);
+            int oh = g.outputHeight(h, k), ow = g.outputWidth(w, k);
+            float[] conv = new float[batch * cout * oh * ow];
+            Conv2d.run(vector, x, 0, batch, cin, h, w, wt, 0, cout, k, k, bias, 0, g, Activation.RELU, conv, 0, Parallelism.SERIAL);
+            float[] expected = new float[batch * cout * (oh / 2) * (ow / 2)];
+            Pool2d.run(false, conv, 0, batch * cout, oh, ow, true, 2, 2, new ConvGeometry(2, 2, 0, 0, 0, 0, 1, 1, 1), expected, 0, oh / 2, ow / 2,
+                    Parallelism.SERIAL);
+            float[] fused = new float[1 + expected.length];
+            Conv2d.runMaxPool2x2(vector, x, 0, batch, cin, h, w, wt, 0, cout, k, k, bias, 0, g, Activation.RELU, fused, 1, Parallelism.of(2));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, java.util.Arrays.copyOfRange(fused, 1, fused.length), java.util.Arrays.toString(c));
+        }
+    }
+
+    /** A batch whose padded images exceed the direct kernel's scratch (32 images of 129,632 floats) runs in two groups. */
+    @Test
+    void largeBatchesRunInGroups() {
+        Random r = new Random(3);
+        int batch = 33, cin = 100, h = 34, w = 34, cout = 2;
+        ConvGeometry g = new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = random(r, batch * cin * h * w), wt = random(r, cout * cin * 9), bias = random(r, cout);
+        float[] direct = new float[batch * cout * h * w], im2col = new float[batch * cout * h * w];
+        Conv2d.run(true, x, 0, batch, cin, h, w, wt, 0, cout, 3, 3, bias, 0, g, Activation.NONE, direct, 0, Parallelism.of(2));
+        Conv2d.run(false, x, 0, batch, cin, h, w, wt, 0, cout, 3, 3, bias, 0, g, Activation.NONE, im2col, 0, Parallelism.SERIAL);
+        assertClose("grouped batch", im2col, direct, scaleFor(cin * 9));
     }
 
     @Test

@@ -67,6 +67,27 @@ class GemmTest {
         }
     }
 
+    /** A GEMV reads A's row in place across several k blocks (k > 512), plain and transposed, full and narrow panels. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gemvOverSeveralKBlocks(boolean vector) {
+        Random r = new Random(4);
+        int k = 1100;
+        for (int n : new int[] {10, 40}) {
+            for (boolean transA : new boolean[] {false, true}) {
+                int lda = transA ? 3 : k + 2; // A is [1, k], or stored [k, 1] with row stride 3 when transposed
+                float[] a = random(r, 5 + (transA ? k * lda : lda));
+                float[] b = random(r, k * n);
+                float[] c = guarded(2 + n + 3);
+                Gemm.unpacked(vector, 1, n, k, a, 5, transA ? 1 : lda, transA ? lda : 1, b, 0, n, 1, c, 2, n, Epilogue.NONE, null, 0,
+                        Parallelism.SERIAL);
+                double[] ref = Reference.gemm(1, n, k, a, 5, lda, transA, b, 0, n, false, Epilogue.NONE, null);
+                assertClose("gemv n=" + n + " transA=" + transA, ref, c, 2, 1, n, n, scaleFor(k));
+                assertGuardsIntact(c, 2, 1, n, n);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void unpackedMatchesReferenceForEveryTransposeCombination(boolean vector) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *   <li>Loop nests only: every primitive op of std/ops.model ({@link OpSets#ALL}); the loops compute
  *       in double and round where the interpreter does, so they agree within the §4 tolerance (in
  *       practice exactly).</li>
- *   <li>With the runtime's f32 kernels (GEMM, conv, softmax, norms, attention): {@link OpSets#TOTAL}
+ *   <li>With the runtime's f32 kernels (GEMM, conv, pooling, softmax, norms, attention): {@link OpSets#TOTAL}
  *       without the ops that are discontinuous in their input ({@code equal}, {@code less},
  *       {@code greater}, {@code where}, {@code argmax}, {@code cast}), since a float kernel's last-bit
  *       difference can legitimately flip a comparison or a truncation; those ops are covered exactly
@@ -77,7 +77,7 @@ class JvmRandomGraphsTest {
     void runtimeKernelsAgreeOnGraphsMadeOfThem() {
         qt().withFixedSeed(3L).withExamples(EXAMPLES).withShrinkCycles(500)
                 .forAll(GraphGens.cases(GraphConfig.defaults().withOps("matmul", "linear", "softmax", "log_softmax", "layer_norm", "rms_norm", "attention",
-                        "conv2d", "relu", "gelu", "silu", "sigmoid", "tanh", "add", "mul")))
+                        "conv2d", "max_pool2d", "avg_pool2d", "relu", "gelu", "silu", "sigmoid", "tanh", "add", "mul")))
                 .checkAssert(agreesWithTheInterpreter(LowerOptions.defaults()));
     }
 

@@ -1,0 +1,275 @@
+package dev.lathe.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API direct convolution for stride 1 and one group, without im2col. Each image is copied once
+ * into zero-padded planes of width {@code wp = w + padLeft + padRight}; on that layout output pixel
+ * {@code (y, x)} at "wide" index {@code q = y * wp + x} reads tap {@code (ky, kx)} of channel c at
+ * {@code c * plane + q + ky * dh * wp + kx * dw}, so every tap is one contiguous vector load and the
+ * whole plane is a 1-D convolution. The {@code (kw - 1) * dw} columns at the end of each wide row are
+ * junk (they wrap into the next row) and are dropped when the wide rows are copied to the output.
+ * <pre>
+ *   for each (image, block of MR output channels, chunk of wide pixels):
+ *     for each tile of 2 vectors of wide pixels:  MR x 2 accumulators, initialised to the bias
+ *       for c, ky, kx:  load 2 vectors of x at the tap's offset, one fma per accumulator
+ *     relu on the accumulators (other activations over the block's wide rows), then copy the valid
+ *     columns of each row to out
+ * </pre>
+ * Weights are repacked per call as {@code [block][c][tap][MR]} (then the block's MR biases) so that a
+ * tap's MR broadcasts read consecutive floats. Per output element the sum runs over (c, ky, kx) in that order whatever the
+ * split, so the thread count never changes results.
+ */
+final class ConvDirectVector {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Wide pixels per tile: two vectors. */
+    private static final int TILE = 2 * L;
+    /** Output channels per block: 8 x 2 accumulators fit AVX-512's 32 registers; 4 x 2 fit AVX2's 16. */
+    static final int MR = L >= 16 ? 8 : 4;
+    /** Above this many padded input floats per image (L2-sized), im2col + GEMM's blocking wins. */
+    private static final int MAX_PADDED_IMAGE = 1 << 17;
+    private static final int MAX_TAPS = 49;
+    /** Padded floats per group of images (16 MB). */
+    private static final int MAX_PADDED_GROUP = 1 << 22;
+
+    private ConvDirectVector() {}
+
+    /** Whether this kernel handles the convolution; otherwise the caller runs im2col + GEMM. */
+    static boolean applies(int cin, int h, int w, int kh, int kw, ConvGeometry g) {
+        return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && kh * kw <= MAX_TAPS
+                && (long) cin * (h + g.padTop() + g.padBottom()) * (w + g.padLeft() + g.padRight()) <= MAX_PADDED_IMAGE;
+    }
+
+    /**
+     * With {@code maxPool2x2}, out is the 2x2 stride-2 max pool of the convolution, [batch, cout, oh / 2,
+     * ow / 2], taken straight from each block's wide rows.
+     */
+    static void forward(float[] x, int xOff, int batch, int cin, int h, int w, float[] weight, int wOff, int cout, int kh, int kw,
+                        float[] bias, int biasOff, ConvGeometry g, Activation act, boolean maxPool2x2, float[] out, int outOff,
+                        int oh, int ow, Parallelism par) {
+        int hp = h + g.padTop() + g.padBottom(), wp = w + g.padLeft() + g.padRight();
+        int plane = hp * wp;
+        int image = cin * plane + TILE; // the last tile may read past the last plane
+        int wide = (oh - 1) * wp + ow; // wide pixels that hold outputs
+        int tiles = (wide + TILE - 1) / TILE;
+        int taps = kh * kw;
+        // Input offset of reduction step i = (c, ky, kx), so the tile's loop has one induction variable
+        // (bounds checks on the weights and offsets then leave the loop).
+        int[] tapOff = new int[cin * taps];
+        for (int c = 0, i = 0; c < cin; c++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) tapOff[i++] = c * plane + ky * g.dilationH() * wp + kx * g.dilationW();
+            }
+        }
+        int blocks = (cout + MR - 1) / MR;
+        // Images are padded and convolved in groups, so the padded copy stays bounded whatever the batch.
+        int group = Math.max(1, Math.min(batch, MAX_PADDED_GROUP / image));
+        float[] padded = Scratch.get(Scratch.CONV_COLUMNS, group * image);
+        float[] packed = Scratch.get(Scratch.GEMM_A, blocks * (cin * taps + 1) * MR);
+        packWeights(weight, wOff, bias, biasOff, cout, cin * taps, blocks, packed);
+        long work = 2L * group * cout * cin * taps * tiles * TILE;
+        Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD);
+        // Split wide pixels into chunks only when images x blocks cannot feed every thread (and never when
+        // pooling, which needs whole row pairs).
+        int chunks = maxPool2x2 ? 1 : Math.min(tiles, Math.max(1, (p.threads() + group * blocks - 1) / (group * blocks)));
+        int pixels = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow;
+        for (int first = 0; first < batch; first += group) {
+            int b0 = first, n = Math.min(group, batch - first);
+            p.forEach(n, i -> pad(x, xOff + (b0 + i) * cin * h * w, cin, h, w, g, hp, wp, padded, i * image));
+            p.forEach(n * blocks * chunks, t -> {
+                int i = t / (blocks * chunks), ob = t / chunks % blocks, ch = t % chunks;
+                int t0 = tiles * ch / chunks, t1 = tiles * (ch + 1) / chunks;
+                block(padded, i * image, cin * taps, tapOff, packed, ob, cout, act, t0, t1, wide, wp, oh, ow, maxPool2x2,
+                        out, outOff + (b0 + i) * cout * pixels, pixels);
+            });
+        }
+    }
+
+    /**
+     * Block ob of packed is [(c, tap)][MR] weights then MR biases: packed[ob * (kk + 1) * MR + i * MR + r] =
+     * weight[o = ob * MR + r][i], and bias[o] at i = kk; zero for o >= cout.
+     */
+    private static void packWeights(float[] weight, int wOff, float[] bias, int biasOff, int cout, int kk, int blocks, float[] packed) {
+        for (int ob = 0; ob < blocks; ob++) {
+            int base = ob * (kk + 1) * MR;
+            for (int r = 0; r < MR; r++) {
+                int o = ob * MR + r;
+                if (o < cout) {
+                    for (int i = 0, s = wOff + o * kk; i < kk; i++) packed[base + i * MR + r] = weight[s + i];
+                } else {
+                    for (int i = 0; i < kk; i++) packed[base + i * MR + r] = 0f;
+                }
+                packed[base + kk * MR + r] = bias == null || o >= cout ? 0f : bias[biasOff + o];
+            }
+        }
+    }
+
+    /** Copies image x [cin, h, w] into zeroed planes [cin, hp, wp] at dst[d], plus a zero tail of one tile. */
+    private static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
+        int plane = hp * wp;
+        java.util.Arrays.fill(dst, d, d + cin * plane + TILE, 0f);
+        for (int c = 0; c < cin; c++) {
+            int row = d + c * plane + g.padTop() * wp + g.padLeft();
+            for (int y = 0, s = xOff + c * h * w; y < h; y++, s += w, row += wp) System.arraycopy(x, s, dst, row, w);
+        }
+    }
+
+    /**
+     * Output channels [ob * MR, ...) of one image, wide tiles [t0, t1) (all of them when pooling), into out
+     * (one channel's plane is pixels long).
+     */
+    private static void block(float[] xp, int xi, int kk, int[] tapOff, float[] packed, int ob, int cout,
+                              Activation act, int t0, int t1, int wide, int wp, int oh, int ow, boolean maxPool2x2,
+                              float[] out, int outOff, int pixels) {
+        int q0 = t0 * TILE, len = (t1 - t0) * TILE;
+        float[] acc = Scratch.get(Scratch.CONV_WIDE, MR * len);
+        int wi = ob * (kk + 1) * MR;
+        boolean relu = act == Activation.RELU;
+        for (int q = q0; q < q0 + len; q += TILE) {
+            if (MR == 8) tile8(xp, xi + q, kk, tapOff, packed, wi, relu, acc, q - q0, len);
+            else tile4(xp, xi + q, kk, tapOff, packed, wi, relu, acc, q - q0, len);
+        }
+        int rows = Math.min(MR, cout - ob * MR);
+        int valid = Math.min(len, wide - q0);
+        for (int r = 0; r < rows; r++) {
+            if (act != Activation.NONE && !relu) ActivationsVector.apply(act, acc, r * len, valid, acc, r * len);
+            int o = outOff + (ob * MR + r) * pixels;
+            if (maxPool2x2) {
+                // The wide rows are a plane of row stride wp whose first ow columns are the output.
+                PoolVector.max2x2(acc, r * len, wp, out, o, oh / 2, ow / 2);
+                continue;
+            }
+            // Wide pixels [q0, q0 + valid) cover output rows y0..y1; copy each row's part in [0, ow).
+            for (int y = q0 / wp, qEnd = q0 + valid; y * wp < qEnd; y++) {
+                int lo = Math.max(q0, y * wp), hi = Math.min(qEnd, y * wp + ow);
+                if (lo < hi) System.arraycopy(acc, r * len + lo - q0, out, o + y * ow + lo - y * wp, hi - lo);
+            }
+        }
+    }
+
+    /** 8 channels x 2 vectors of wide pixels starting at xp[xi], summed over the kk steps of tapOff; rows of acc are len apart. */
+    private static void tile8(float[] xp, int xi, int kk, int[] tapOff, float[] w, int wi, boolean relu,
+                              float[] acc, int a, int len) {
+        int bi = wi + kk * MR; // the block's biases follow its weights
+        FloatVector c00 = FloatVector.broadcast(S, w[bi]), c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(S, w[bi + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, w[bi + 2]), c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(S, w[bi + 3]), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, w[bi + 4]), c41 = c40;
+        FloatVector c50 = FloatVector.broadcast(S, w[bi + 5]), c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, w[bi + 6]), c61 = c60;
+        FloatVector c70 = FloatVector.broadcast(S, w[bi + 7]), c71 = c70;
+        for (int i = 0; i < kk; i++) {
+            int s = xi + tapOff[i];
+            int wt = wi + i * 8;
+            FloatVector x0 = FloatVector.fromArray(S, xp, s);
+            FloatVector x1 = FloatVector.fromArray(S, xp, s + L);
+            FloatVector v = FloatVector.broadcast(S, w[wt]);
+            c00 = v.fma(x0, c00);
+            c01 = v.fma(x1, c01);
+            v = FloatVector.broadcast(S, w[wt + 1]);
+            c10 = v.fma(x0, c10);
+            c11 = v.fma(x1, c11);
+            v = FloatVector.broadcast(S, w[wt + 2]);
+            c20 = v.fma(x0, c20);
+            c21 = v.fma(x1, c21);
+            v = FloatVector.broadcast(S, w[wt + 3]);
+            c30 = v.fma(x0, c30);
+            c31 = v.fma(x1, c31);
+            v = FloatVector.broadcast(S, w[wt + 4]);
+            c40 = v.fma(x0, c40);
+            c41 = v.fma(x1, c41);
+            v = FloatVector.broadcast(S, w[wt + 5]);
+            c50 = v.fma(x0, c50);
+            c51 = v.fma(x1, c51);
+            v = FloatVector.broadcast(S, w[wt + 6]);
+            c60 = v.fma(x0, c60);
+            c61 = v.fma(x1, c61);
+            v = FloatVector.broadcast(S, w[wt + 7]);
+            c70 = v.fma(x0, c70);
+            c71 = v.fma(x1, c71);
+        }
+        if (relu) { // as ActivationsVector.relu: -0 and NaN stay
+            c00 = c00.blend(0f, c00.lt(0f));
+            c01 = c01.blend(0f, c01.lt(0f));
+            c10 = c10.blend(0f, c10.lt(0f));
+            c11 = c11.blend(0f, c11.lt(0f));
+            c20 = c20.blend(0f, c20.lt(0f));
+            c21 = c21.blend(0f, c21.lt(0f));
+            c30 = c30.blend(0f, c30.lt(0f));
+            c31 = c31.blend(0f, c31.lt(0f));
+            c40 = c40.blend(0f, c40.lt(0f));
+            c41 = c41.blend(0f, c41.lt(0f));
+            c50 = c50.blend(0f, c50.lt(0f));
+            c51 = c51.blend(0f, c51.lt(0f));
+            c60 = c60.blend(0f, c60.lt(0f));
+            c61 = c61.blend(0f, c61.lt(0f));
+            c70 = c70.blend(0f, c70.lt(0f));
+            c71 = c71.blend(0f, c71.lt(0f));
+        }
+        c00.intoArray(acc, a);
+        c01.intoArray(acc, a + L);
+        c10.intoArray(acc, a + len);
+        c11.intoArray(acc, a + len + L);
+        c20.intoArray(acc, a + 2 * len);
+        c21.intoArray(acc, a + 2 * len + L);
+        c30.intoArray(acc, a + 3 * len);
+        c31.intoArray(acc, a + 3 * len + L);
+        c40.intoArray(acc, a + 4 * len);
+        c41.intoArray(acc, a + 4 * len + L);
+        c50.intoArray(acc, a + 5 * len);
+        c51.intoArray(acc, a + 5 * len + L);
+        c60.intoArray(acc, a + 6 * len);
+        c61.intoArray(acc, a + 6 * len + L);
+        c70.intoArray(acc, a + 7 * len);
+        c71.intoArray(acc, a + 7 * len + L);
+    }
+
+    /** 4 channels x 2 vectors (narrow vectors: 8 accumulators leave registers for the loads). */
+    private static void tile4(float[] xp, int xi, int kk, int[] tapOff, float[] w, int wi, boolean relu,
+                              float[] acc, int a, int len) {
+        int bi = wi + kk * MR; // the block's biases follow its weights
+        FloatVector c00 = FloatVector.broadcast(S, w[bi]), c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(S, w[bi + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, w[bi + 2]), c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(S, w[bi + 3]), c31 = c30;
+        for (int i = 0; i < kk; i++) {
+            int s = xi + tapOff[i];
+            int wt = wi + i * 4;
+            FloatVector x0 = FloatVector.fromArray(S, xp, s);
+            FloatVector x1 = FloatVector.fromArray(S, xp, s + L);
+            FloatVector v = FloatVector.broadcast(S, w[wt]);
+            c00 = v.fma(x0, c00);
+            c01 = v.fma(x1, c01);
+            v = FloatVector.broadcast(S, w[wt + 1]);
+            c10 = v.fma(x0, c10);
+            c11 = v.fma(x1, c11);
+            v = FloatVector.broadcast(S, w[wt + 2]);
+            c20 = v.fma(x0, c20);
+            c21 = v.fma(x1, c21);
+            v = FloatVector.broadcast(S, w[wt + 3]);
+            c30 = v.fma(x0, c30);
+            c31 = v.fma(x1, c31);
+        }
+        if (relu) { // as ActivationsVector.relu: -0 and NaN stay
+            c00 = c00.blend(0f, c00.lt(0f));
+            c01 = c01.blend(0f, c01.lt(0f));
+            c10 = c10.blend(0f, c10.lt(0f));
+            c11 = c11.blend(0f, c11.lt(0f));
+            c20 = c20.blend(0f, c20.lt(0f));
+            c21 = c21.blend(0f, c21.lt(0f));
+            c30 = c30.blend(0f, c30.lt(0f));
+            c31 = c31.blend(0f, c31.lt(0f));
+        }
+        c00.intoArray(acc, a);
+        c01.intoArray(acc, a + L);
+        c10.intoArray(acc, a + len);
+        c11.intoArray(acc, a + len + L);
+        c20.intoArray(acc, a + 2 * len);
+        c21.intoArray(acc, a + 2 * len + L);
+        c30.intoArray(acc, a + 3 * len);
+        c31.intoArray(acc, a + 3 * len + L);
+    }
+}
