@@ -263,7 +263,7 @@ public sealed interface Node {
     /**
      * A linear layer whose weight is held as integers (made by the {@code quantize} pass, DESIGN.md
      * §3): x [..., I], q [O, I] of i8 / i4 (symmetric, no zero points) or u8 / u4 (asymmetric,
-     * {@code zeros} of q's dtype with the shape of {@code scales}), scales f32 [1, 1] (tensor),
+     * {@code zeros} of q's dtype with the shape of {@code scales}), scales f32 or f16 [1, 1] (tensor),
      * [O, 1] (channel) or [O, I / group] (group), bias [O] or null. The weight it stands for is
      * {@code W[o, i] = (q[o, i] - zeros[s(o, i)]) * scales[s(o, i)]}, with {@code s(o, i)} the scale of
      * row o (row 0 for tensor) and column {@code i / group}; the result is {@code x @ transpose(W) + bias}.

@@ -233,8 +233,9 @@ public final class OpTyping {
             throw new OpTypeException(ErrorCode.E0303, op + ": " + granularity.sourceName() + " granularity has one group of all " + in + " inputs, got " + group);
         }
         long[] expected = {granularity == Node.QuantGranularity.TENSOR ? 1 : o, in / group};
-        if (scales.dtype() != DType.F32 || !scales.isStatic() || !java.util.Arrays.equals(scales.staticShape(), expected)) {
-            throw new OpTypeException(ErrorCode.E0301, op + " needs scales f32" + java.util.Arrays.toString(expected) + ", got " + scales);
+        if ((scales.dtype() != DType.F32 && scales.dtype() != DType.F16) || !scales.isStatic()
+                || !java.util.Arrays.equals(scales.staticShape(), expected)) {
+            throw new OpTypeException(ErrorCode.E0301, op + " needs scales f32 or f16" + java.util.Arrays.toString(expected) + ", got " + scales);
         }
         if (zeros != null && (zeros.dtype() != unsigned || !zeros.isStatic() || !java.util.Arrays.equals(zeros.staticShape(), expected))) {
             throw new OpTypeException(ErrorCode.E0301, op + " needs zero points " + unsigned.sourceName() + java.util.Arrays.toString(expected) + ", got " + zeros);

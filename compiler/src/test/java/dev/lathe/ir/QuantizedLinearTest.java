@@ -20,6 +20,9 @@ class QuantizedLinearTest {
         assertEquals(f32(8), OpTyping.quantizedLinear(f32(64), type(DType.U8, 8, 64), f32(8, 1), type(DType.U8, 8, 1), null, 8,
                 QuantGranularity.CHANNEL, 64));
         assertEquals(f32(B, 8), OpTyping.quantizedLinear(f32(B, 64), type(DType.I8, 8, 64), f32(1, 1), null, null, 8, QuantGranularity.TENSOR, 64));
+        // group scales as the quantize pass stores them: f16
+        assertEquals(f32(B, 8), OpTyping.quantizedLinear(f32(B, 64), type(DType.I4, 8, 64), type(DType.F16, 8, 2), null, null, 4,
+                QuantGranularity.GROUP, 32));
     }
 
     @Test
@@ -37,6 +40,8 @@ class QuantizedLinearTest {
                 QuantGranularity.CHANNEL, 64));
         assertThrows(OpTypeException.class, () -> OpTyping.quantizedLinear(f32(B, 64), type(DType.I8, 8, 64), f32(8, 1), null, null, 8,
                 QuantGranularity.CHANNEL, 32));
+        assertThrows(OpTypeException.class, () -> OpTyping.quantizedLinear(f32(B, 64), type(DType.I8, 8, 64), type(DType.BF16, 8, 1), null, null, 8,
+                QuantGranularity.CHANNEL, 64));
     }
 
     @Test

@@ -38,8 +38,9 @@ import java.util.Map;
  *       quantized by an earlier run (its {@code <path>.q} is in the graph) is not quantized again.
  *       {@code activations = "dynamic"} and {@code scheme = "dgq"} are skipped as not implemented;</li>
  *   <li>the clipping range of every scale cell (tensor, output row, or group of inputs in a row) comes
- *       from {@code calibration} ({@link Quantizer}); scales are f32, zero points (asymmetric) integers
- *       of the weights' type, so 0.0 is exact;</li>
+ *       from {@code calibration} ({@link Quantizer}); scales are f16 for group granularity and f32
+ *       otherwise ({@link Quantizer.Layout#scaleType}), the weights quantized with the rounded scale;
+ *       zero points (asymmetric) integers of the weights' type, so 0.0 is exact;</li>
  *   <li>the weight is replaced, in its place in the param list, by {@code <path>.q} (i8 / i4 symmetric,
  *       u8 / u4 asymmetric; i4 and u4 count two per byte), {@code <path>.scales} and, asymmetric,
  *       {@code <path>.zeros}, and each linear layer or matmul using it becomes a
@@ -121,7 +122,7 @@ public final class QuantizePass implements Pass {
 
         Quantizer.Layout layout = Quantizer.Layout.of(m, n, granularity, group);
         long cells = layout.cells();
-        long storedBytes = packed((long) m * n, bits) + 4 * cells + (symmetric ? 0 : packed(cells, bits));
+        long storedBytes = packed((long) m * n, bits) + (long) layout.scaleType().storageBytes() * cells + (symmetric ? 0 : packed(cells, bits));
         if (storedBytes >= before.bytes()) {
             return TargetOutcome.skipped(g, planned, SkipReason.unprofitable(storedBytes + " bytes of integers, scales" + (symmetric ? "" : " and zero points")
                     + " are not fewer than the weight's " + before.bytes()), before, details);
@@ -137,7 +138,8 @@ public final class QuantizePass implements Pass {
         List<Param> replacement = new ArrayList<>();
         long[] qShape = {m, n};
         Param q = param(path + Q_SUFFIX, id, qType, qShape, Tensor.ofLongs(qType, qShape, quantized.q()), p);
-        Param scales = param(path + SCALES_SUFFIX, id + 1, DType.F32, scaleShape, Tensor.fromDoubles(DType.F32, scaleShape, quantized.scales()), p);
+        DType scaleType = layout.scaleType();
+        Param scales = param(path + SCALES_SUFFIX, id + 1, scaleType, scaleShape, Tensor.fromDoubles(scaleType, scaleShape, quantized.scales()), p);
         replacement.add(q);
         replacement.add(scales);
         Param zeros = null;
@@ -168,7 +170,7 @@ public final class QuantizePass implements Pass {
         }
         Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
         details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
-        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate(w, quantized, calibration), details),
+        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate(w, quantized, calibration, scaleType.sourceName()), details),
                 rewritten.stats());
     }
 
@@ -226,7 +228,7 @@ public final class QuantizePass implements Pass {
         return t;
     }
 
-    private static List<ErrorBound> certificate(double[] w, Quantizer.Quantized quantized, Quantizer.Calibration calibration) {
+    private static List<ErrorBound> certificate(double[] w, Quantizer.Quantized quantized, Quantizer.Calibration calibration, String scaleType) {
         double[] deq = quantized.dequantize();
         double[] bounds = quantized.elementBounds(w);
         double maxBound = 0, boundSquares = 0, maxError = 0, errorSquares = 0, norm = 0, maxScale = 0;
@@ -246,9 +248,9 @@ public final class QuantizePass implements Pass {
         double frobenius = Math.sqrt(errorSquares);
         return List.of(
                 ErrorBound.atMost("max |W - deq(Q(W))|", maxBound, basis),
-                ErrorBound.equal("max |W - deq(Q(W))| measured", maxError, "with the stored integers and f32 scales"),
+                ErrorBound.equal("max |W - deq(Q(W))| measured", maxError, "with the stored integers and " + scaleType + " scales"),
                 ErrorBound.atMost("||W - deq(Q(W))||_F", Math.sqrt(boundSquares), "sqrt of the sum of squared per-weight bounds"),
-                ErrorBound.equal("||W - deq(Q(W))||_F measured", frobenius, "with the stored integers and f32 scales"),
+                ErrorBound.equal("||W - deq(Q(W))||_F measured", frobenius, "with the stored integers and " + scaleType + " scales"),
                 ErrorBound.equal("||W - deq(Q(W))||_F / ||W||_F", norm == 0 ? 0 : frobenius / Math.sqrt(norm), "relative"));
     }
 }

@@ -53,7 +53,7 @@ class QuantizePassTest {
         ExpectedGraph e = new ExpectedGraph();
         Value x = e.input("x", f32(B, 64));
         Value q = e.param("fc1.weight.q", TensorType.of(DType.I4, new long[] {8, 64}));
-        Value scales = e.param("fc1.weight.scales", f32(8, 2));
+        Value scales = e.param("fc1.weight.scales", TensorType.of(DType.F16, new long[] {8, 2}));
         Value bias = e.param("fc1.bias", f32(8));
         Value w2 = e.param("fc2.weight", f32(4, 8));
         Value h = e.node(f32(B, 8), o -> new Node.QuantizedLinear(x, q, scales, null, bias, 4, Node.QuantGranularity.GROUP, 32, o, P));
@@ -67,9 +67,9 @@ class QuantizePassTest {
         assertTrue(t.applied());
         assertEquals(8 * 64, t.before().params());
         assertEquals(8 * 64 + 8 * 2, t.after().params());
-        // f32 [8, 64] -> i4 packed two per byte + 16 f32 scales
+        // f32 [8, 64] -> i4 packed two per byte + 16 f16 scales (group scales are f16)
         assertEquals(4L * 8 * 64, t.before().bytes());
-        assertEquals(8 * 64 / 2 + 4 * 16, t.after().bytes());
+        assertEquals(8 * 64 / 2 + 2 * 16, t.after().bytes());
         // linear and quantized_linear alike: 2 * B * 8 * 64 + B * 8 (bias)
         assertEquals(B.times(1032), t.before().flops());
         assertEquals(B.times(1032), t.after().flops());
