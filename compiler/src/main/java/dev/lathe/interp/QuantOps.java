@@ -66,4 +66,80 @@ public final class QuantOps {
         shape[shape.length - 1] = outDim;
         return Store.doubles(x.dtype(), shape, out);
     }
+
+    /**
+     * DGQ (A8W4) {@code quantized_linear}: {@code x: [..., in]}, q u4 (with zeros) or i4 [out, in],
+     * channel scales f32 [out, 1], groupScales u8 and zeros [out, in / group]. The int8 weight is
+     * {@code W8[o, i] = (q[o, i] - zero) * groupScale}, which must lie in [-128, 127]. Each row r of x
+     * is quantized to int8 on the fly: {@code a_r = f32(max_i |x[r, i]| / 127)},
+     * {@code xq = clamp(rint(x / a_r), -127, 127)}; then
+     * {@code y[r, o] = a_r * scale[o] * sum_i xq[r, i] * W8[o, i] + bias[o]}, the integer sum exact and
+     * the product rounded once. A row of zeros gives the bias.
+     */
+    public static Tensor dgqLinear(Tensor x, Tensor q, Tensor scales, Tensor zeros, Tensor groupScales, Tensor bias, long group) {
+        if (x.rank() == 0 || q.rank() != 2 || x.dim(-1) != q.dim(1)) {
+            throw new InterpreterException("quantized_linear: x " + Arrays.toString(x.shape()) + " does not match q " + Arrays.toString(q.shape()));
+        }
+        int in = (int) q.dim(1);
+        int outDim = (int) q.dim(0);
+        long[] w8 = dgqInt8Weight(q, zeros, groupScales, group);
+        if (scales.rank() != 2 || scales.dim(0) != outDim || scales.dim(1) != 1) {
+            throw new InterpreterException("quantized_linear: channel scales " + Arrays.toString(scales.shape()) + " do not fit q " + Arrays.toString(q.shape()));
+        }
+        if (bias != null) {
+            ElementwiseOps.requireSameDtype("quantized_linear", x, bias);
+            if (bias.rank() != 1 || bias.dim(0) != outDim) {
+                throw new InterpreterException("quantized_linear: bias " + Arrays.toString(bias.shape()) + " does not match q " + Arrays.toString(q.shape()));
+            }
+        }
+        int rows = Axes.product(x.shape(), 0, x.rank() - 1);
+        double[] out = new double[rows * outDim];
+        long[] xq = new long[in];
+        for (int r = 0; r < rows; r++) {
+            double a = activationScale(x, r * in, in);
+            for (int i = 0; i < in; i++) xq[i] = a == 0 ? 0 : quantizeActivation(x.getDouble(r * in + i), a);
+            for (int o = 0; o < outDim; o++) {
+                long acc = 0;
+                for (int i = 0; i < in; i++) acc += xq[i] * w8[o * in + i];
+                out[r * outDim + o] = acc * a * scales.getDouble(o) + (bias == null ? 0 : bias.getDouble(o));
+            }
+        }
+        long[] shape = x.shape();
+        shape[shape.length - 1] = outDim;
+        return Store.doubles(x.dtype(), shape, out);
+    }
+
+    /** The int8 weight of a DGQ layer, [out, in] row-major: {@code (q - zero) * groupScale}, checked to lie in [-128, 127]. */
+    public static long[] dgqInt8Weight(Tensor q, Tensor zeros, Tensor groupScales, long group) {
+        int o = (int) q.dim(0);
+        int in = (int) q.dim(1);
+        int cols = (int) groupScales.dim(1);
+        if (groupScales.rank() != 2 || groupScales.dim(0) != o || group < 1 || (long) cols * group != in) {
+            throw new InterpreterException("quantized_linear: group scales " + Arrays.toString(groupScales.shape()) + " do not fit q "
+                    + Arrays.toString(q.shape()) + " with group " + group);
+        }
+        long[] w8 = new long[o * in];
+        for (int r = 0; r < o; r++) {
+            for (int i = 0; i < in; i++) {
+                int s = r * cols + (int) (i / group);
+                long v = (q.getLong(r * in + i) - (zeros == null ? 0 : zeros.getLong(s))) * groupScales.getLong(s);
+                if (v < -128 || v > 127) throw new InterpreterException("quantized_linear: the int8 weight at [" + r + ", " + i + "] is " + v
+                        + ", outside [-128, 127]");
+                w8[r * in + i] = v;
+            }
+        }
+        return w8;
+    }
+
+    /** The int8 scale of one activation row: {@code f32(max |x| / 127)}, 0 for a row of zeros. */
+    public static double activationScale(Tensor x, int offset, int length) {
+        double amax = 0;
+        for (int i = 0; i < length; i++) amax = Math.max(amax, Math.abs(x.getDouble(offset + i)));
+        return (float) (amax / 127);
+    }
+
+    /** {@code clamp(rint(v / a), -127, 127)}. */
+    public static long quantizeActivation(double v, double a) {
+        return Math.clamp((long) Math.rint(v / a), -127, 127);
+    }
 }

@@ -87,7 +87,9 @@ public final class IrPrinter {
             case Node.MatMul n -> List.of();
             case Node.Linear n -> List.of();
             case Node.LowRankLinear n -> List.of("rank=" + n.rank());
-            case Node.QuantizedLinear n -> n.granularity() == Node.QuantGranularity.GROUP
+            case Node.QuantizedLinear n -> n.dgq()
+                    ? List.of("bits=" + n.bits(), "granularity=\"group\"", "group=" + n.group(), "scheme=\"dgq\"")
+                    : n.granularity() == Node.QuantGranularity.GROUP
                     ? List.of("bits=" + n.bits(), "granularity=\"group\"", "group=" + n.group())
                     : List.of("bits=" + n.bits(), "granularity=\"" + n.granularity().sourceName() + "\"");
             case Node.SparseLinear n -> List.of("format=\"" + n.format() + "\"", "nnz=" + n.nnz());

@@ -268,15 +268,29 @@ public sealed interface Node {
      * {@code W[o, i] = (q[o, i] - zeros[s(o, i)]) * scales[s(o, i)]}, with {@code s(o, i)} the scale of
      * row o (row 0 for tensor) and column {@code i / group}; the result is {@code x @ transpose(W) + bias}.
      * {@code group} is the number of inputs sharing a scale: I for tensor and channel.
+     *
+     * <p>With {@code groupScales} (DGQ, A8W4; null otherwise): bits 4, group granularity, scales f32
+     * [O, 1] per channel, groupScales u8 [O, I / group] small integers, and the int8 weight
+     * {@code W8[o, i] = (q[o, i] - zeros[s(o, i)]) * groupScales[s(o, i)]} in [-128, 127]; activations
+     * are quantized to int8 per row at run time, see {@code dev.lathe.interp.QuantOps#dgqLinear}.
      */
     record QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
-                           Value out, Provenance provenance) implements Node {
+                           Value out, Provenance provenance, Value groupScales) implements Node {
         public QuantizedLinear {
             check("quantized_linear", () -> List.of(OpTyping.quantizedLinear(x.type(), q.type(), scales.type(), typeOf(zeros), typeOf(bias), bits,
-                    granularity, group)), List.of(out), x, q, scales, granularity, out, provenance);
+                    granularity, group, typeOf(groupScales))), List.of(out), x, q, scales, granularity, out, provenance);
         }
 
-        public List<Value> inputs() { return present(x, q, scales, zeros, bias); }
+        /** Without two-level scales: weight-only quantization. */
+        public QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
+                               Value out, Provenance provenance) {
+            this(x, q, scales, zeros, bias, bits, granularity, group, out, provenance, null);
+        }
+
+        /** DGQ (A8W4): two-level scales, int8 activations. */
+        public boolean dgq() { return groupScales != null; }
+
+        public List<Value> inputs() { return present(x, q, scales, zeros, bias, groupScales); }
         public List<Value> outputs() { return List.of(out); }
         public String opName() { return "quantized_linear"; }
     }

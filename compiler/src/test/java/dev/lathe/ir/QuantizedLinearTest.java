@@ -57,4 +57,21 @@ class QuantizedLinearTest {
         assertThrows(IllegalArgumentException.class, () -> new Node.QuantizedLinear(x, q, s, z, null, 4, QuantGranularity.GROUP, 32,
                 new Value(4, f32(B, 7), ""), P));
     }
+
+    @Test
+    void dgqTypesWithChannelScalesAndU8GroupScales() throws OpTypeException {
+        assertEquals(f32(B, 8), OpTyping.quantizedLinear(f32(B, 64), type(DType.U4, 8, 64), f32(8, 1), type(DType.U4, 8, 2), null, 4,
+                QuantGranularity.GROUP, 32, type(DType.U8, 8, 2)));
+        assertEquals(f32(B, 8), OpTyping.quantizedLinear(f32(B, 64), type(DType.I4, 8, 64), f32(8, 1), null, null, 4,
+                QuantGranularity.GROUP, 32, type(DType.U8, 8, 2)));
+        // group-shaped float scales, f16 channel scales, i8 group scales, 8 bits
+        assertThrows(OpTypeException.class, () -> OpTyping.quantizedLinear(f32(B, 64), type(DType.I4, 8, 64), f32(8, 2), null, null, 4,
+                QuantGranularity.GROUP, 32, type(DType.U8, 8, 2)));
+        assertThrows(OpTypeException.class, () -> OpTyping.quantizedLinear(f32(B, 64), type(DType.I4, 8, 64), type(DType.F16, 8, 1), null, null, 4,
+                QuantGranularity.GROUP, 32, type(DType.U8, 8, 2)));
+        assertThrows(OpTypeException.class, () -> OpTyping.quantizedLinear(f32(B, 64), type(DType.I4, 8, 64), f32(8, 1), null, null, 4,
+                QuantGranularity.GROUP, 32, type(DType.I8, 8, 2)));
+        assertThrows(OpTypeException.class, () -> OpTyping.quantizedLinear(f32(B, 64), type(DType.I8, 8, 64), f32(8, 1), null, null, 8,
+                QuantGranularity.GROUP, 32, type(DType.U8, 8, 2)));
+    }
 }

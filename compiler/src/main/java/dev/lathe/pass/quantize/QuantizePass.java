@@ -36,7 +36,8 @@ import java.util.Map;
  *       [out, in] of {@code linear} layers or only as the right operand [in, out] of {@code matmul}s
  *       (quantized as its transpose); otherwise the target is skipped, precondition failed. A weight
  *       quantized by an earlier run (its {@code <path>.q} is in the graph) is not quantized again.
- *       {@code activations = "dynamic"} and {@code scheme = "dgq"} are skipped as not implemented;</li>
+ *       {@code activations = "dynamic"} (without {@code scheme = "dgq"}) is skipped as not implemented;
+ *       {@code scheme = "dgq"} is {@link #quantizeDgq};</li>
  *   <li>the clipping range of every scale cell (tensor, output row, or group of inputs in a row) comes
  *       from {@code calibration} ({@link Quantizer}); scales are f16 for group granularity and f32
  *       otherwise ({@link Quantizer.Layout#scaleType}), the weights quantized with the rounded scale;
@@ -58,6 +59,7 @@ public final class QuantizePass implements Pass {
     public static final String Q_SUFFIX = ".q";
     public static final String SCALES_SUFFIX = ".scales";
     public static final String ZEROS_SUFFIX = ".zeros";
+    public static final String GROUP_SCALES_SUFFIX = ".group_scales";
 
     private static final PassInfo INFO = PassRegistry.standard().lookup(NAME).orElseThrow();
 
@@ -86,18 +88,20 @@ public final class QuantizePass implements Pass {
         Footprint before = Footprints.ofParam(g, path);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("shape", p.type().toString());
-        if (!"none".equals(planned.arg("activations"))) {
+        boolean dgq = "dgq".equals(planned.arg("scheme"));
+        // scheme = "dgq" implies activations = "dynamic": its int8 activations are part of the scheme
+        if (!dgq && !"none".equals(planned.arg("activations"))) {
             return TargetOutcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "activations = \"" + planned.arg("activations")
                     + "\" is " + SkipReason.NOT_IMPLEMENTED_MESSAGE), before, details);
         }
-        if (!"rtn".equals(planned.arg("scheme"))) {
+        if (!dgq && !"rtn".equals(planned.arg("scheme"))) {
             return TargetOutcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "scheme = \"" + planned.arg("scheme") + "\" is "
                     + SkipReason.NOT_IMPLEMENTED_MESSAGE), before, details);
         }
         Uses uses = uses(g, p);
         if (uses.why() != null) return TargetOutcome.skipped(g, planned, SkipReason.precondition(uses.why()), before, details);
         boolean matmul = uses.kind() == Kind.MATMUL;
-        for (String suffix : List.of(Q_SUFFIX, SCALES_SUFFIX, ZEROS_SUFFIX)) {
+        for (String suffix : List.of(Q_SUFFIX, SCALES_SUFFIX, ZEROS_SUFFIX, GROUP_SCALES_SUFFIX)) {
             if (GraphEdits.hasParam(g, path + suffix)) {
                 return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + path + suffix), before, details);
             }
@@ -113,6 +117,7 @@ public final class QuantizePass implements Pass {
             return TargetOutcome.skipped(g, planned, SkipReason.precondition("group " + group + " does not divide its " + n + " inputs"), before, details);
         }
         boolean symmetric = (Boolean) planned.arg("symmetric");
+        if (dgq) return quantizeDgq(g, planned, p, before, details, matmul, m, n, group, symmetric);
         Quantizer.Calibration calibration = switch ((String) planned.arg("calibration")) {
             case "minmax" -> new Quantizer.MinMax();
             case "percentile" -> new Quantizer.Percentile((Double) planned.arg("percentile"));
@@ -156,8 +161,8 @@ public final class QuantizePass implements Pass {
         Graph withParams = GraphEdits.addParamsAfter(g, path, replacement);
         Value zeroValue = zeros == null ? null : zeros.value();
         RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul
-                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group)
-                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group))).run(withParams);
+                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null)
+                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null))).run(withParams);
         if (!rewritten.converged()) throw new IllegalStateException("quantize on " + path + " did not reach a fixpoint");
         Graph after = rewritten.graph();
         if (!GraphEdits.users(after, p.value()).isEmpty()) throw new IllegalStateException("quantize left uses of " + path);
@@ -171,6 +176,69 @@ public final class QuantizePass implements Pass {
         Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
         details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
         return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate(w, quantized, calibration, scaleType.sourceName()), details),
+                rewritten.stats());
+    }
+
+    /**
+     * {@code scheme = "dgq"} (A8W4, {@link DgqQuantizer}): u4 weights with u4 zero points (i4 without,
+     * symmetric), u8 group scales and f32 channel scales, as {@code <path>.q}, {@code .zeros},
+     * {@code .group_scales} and {@code .scales} [out, 1]; the layer's activations become int8 per row at
+     * run time. Calibration inputs are not used yet: the grid search weighs every input alike.
+     */
+    private static TargetOutcome quantizeDgq(Graph g, PlannedPass planned, Param p, Footprint before, Map<String, Object> details, boolean matmul,
+                                             int m, int n, int group, boolean symmetric) {
+        String path = planned.target();
+        int cols = n / group;
+        long storedBytes = packed((long) m * n, 4) + 4L * m + (long) m * cols + (symmetric ? 0 : packed((long) m * cols, 4));
+        if (storedBytes >= before.bytes()) {
+            return TargetOutcome.skipped(g, planned, SkipReason.unprofitable(storedBytes + " bytes of integers and scales are not fewer than the weight's "
+                    + before.bytes()), before, details);
+        }
+        double[] w = matmul ? transpose(p.data().toDoubleArray(), n, m) : p.data().toDoubleArray();
+        DgqQuantizer.Result result = DgqQuantizer.quantize(w, m, n, group, symmetric, null);
+
+        DType qType = symmetric ? DType.I4 : DType.U4;
+        long[] cellShape = {m, cols};
+        int id = GraphEdits.nextValueId(g);
+        List<Param> replacement = new ArrayList<>();
+        long[] qShape = {m, n};
+        Param q = param(path + Q_SUFFIX, id, qType, qShape, Tensor.ofLongs(qType, qShape, result.q()), p);
+        long[] channelShape = {m, 1};
+        Param scales = param(path + SCALES_SUFFIX, id + 1, DType.F32, channelShape, Tensor.fromDoubles(DType.F32, channelShape, result.channelScales()), p);
+        Param groupScales = param(path + GROUP_SCALES_SUFFIX, id + 2, DType.U8, cellShape, Tensor.ofLongs(DType.U8, cellShape, result.groupScales()), p);
+        replacement.add(q);
+        replacement.add(scales);
+        Param zeros = null;
+        if (!symmetric) {
+            zeros = param(path + ZEROS_SUFFIX, id + 3, DType.U4, cellShape, Tensor.ofLongs(DType.U4, cellShape, result.zeros()), p);
+            replacement.add(zeros);
+        }
+        replacement.add(groupScales);
+        details.put("bits", 4L);
+        details.put("granularity", "group " + group + " (dgq: u8 group scales x f32 channel scales, int8 activations)");
+        details.put("symmetric", symmetric);
+        if (matmul) details.put("layout", "the matmul operand [in, out] is stored transposed, [out, in]");
+        details.put("params", String.join(", ", replacement.stream().map(r -> r.path() + ": " + r.type()).toList()));
+
+        Graph withParams = GraphEdits.addParamsAfter(g, path, replacement);
+        Value zeroValue = zeros == null ? null : zeros.value();
+        QuantGranularity granularity = QuantGranularity.GROUP;
+        RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul
+                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value())
+                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value()))).run(withParams);
+        if (!rewritten.converged()) throw new IllegalStateException("quantize on " + path + " did not reach a fixpoint");
+        Graph after = rewritten.graph();
+        if (!GraphEdits.users(after, p.value()).isEmpty()) throw new IllegalStateException("quantize left uses of " + path);
+        after = GraphEdits.replaceParam(after, path, List.of());
+
+        long params = 0, bytes = 0;
+        for (Param r : replacement) {
+            params += Costs.paramCount(r);
+            bytes += Costs.bytes(r);
+        }
+        Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
+        details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
+        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, DgqQuantizer.certificate(w, result), details),
                 rewritten.stats());
     }
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lathe.backend.jvm.JvmCompiler;
+import dev.lathe.diag.DiagnosticException;
 import dev.lathe.interp.Interpreter;
 import dev.lathe.ir.Dim;
 import dev.lathe.ir.Graph;
@@ -239,5 +240,70 @@ class QuantizePassTest {
             for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * (1 + Math.abs(expected[i])), stmt + " element " + i);
             assertThrows(UnsupportedOpException.class, () -> Lowering.lower(g, LowerOptions.defaults().withRuntimeKernels(false)));
         }
+    }
+
+    @Test
+    void dgqStoresFourBitWeightsWithTwoLevelScalesAndRunsInTheInterpreterOnly() {
+        PipelineResult r = Plans.run(mlp(), "quantize(scheme = \"dgq\", group = 32, symmetric = false) on \"fc1.weight\"");
+        ExpectedGraph e = new ExpectedGraph();
+        Value x = e.input("x", f32(B, 64));
+        Value q = e.param("fc1.weight.q", TensorType.of(DType.U4, new long[] {8, 64}));
+        Value scales = e.param("fc1.weight.scales", f32(8, 1));
+        Value zeros = e.param("fc1.weight.zeros", TensorType.of(DType.U4, new long[] {8, 2}));
+        Value groupScales = e.param("fc1.weight.group_scales", TensorType.of(DType.U8, new long[] {8, 2}));
+        Value bias = e.param("fc1.bias", f32(8));
+        Value w2 = e.param("fc2.weight", f32(4, 8));
+        Value h = e.node(f32(B, 8), o -> new Node.QuantizedLinear(x, q, scales, zeros, bias, 4, Node.QuantGranularity.GROUP, 32, o, P, groupScales));
+        Value relu = e.node(f32(B, 8), o -> new Node.Unary(Node.UnaryKind.RELU, h, o, P));
+        Value y = e.node(f32(B, 4), o -> new Node.Linear(relu, w2, null, o, P));
+        IrStructure.assertSame(e.build(y), r.graph());
+        assertTrue(IrPrinter.print(r.graph()).contains("scheme=\"dgq\""), IrPrinter.print(r.graph()));
+
+        TargetReport t = only(r);
+        assertTrue(t.applied());
+        // u4 [8, 64] packed + f32 [8, 1] + u4 [8, 2] packed + u8 [8, 2]
+        assertEquals(8 * 64 / 2 + 4 * 8 + 8 + 16, t.after().bytes());
+        assertTrue(bound(t, "max |W - deq(Q(W))|") >= bound(t, "max |W - deq(Q(W))| measured"));
+        assertTrue(bound(t, "max |(q - zero) * group scale|") == 128);
+
+        // the interpreter runs the A8W4 layer; the jvm backend refuses it rather than skip the int8 activations
+        Map<String, Tensor> in = Map.of("x", gaussian(7, 5, 64));
+        Map<String, Tensor> f32 = Interpreter.run(mlp(), in);
+        float[] want = f32.get("y").toFloatArray();
+        float[] got = Interpreter.run(r.graph(), in).get("y").toFloatArray();
+        double scale = 0, diff = 0;
+        for (int i = 0; i < want.length; i++) {
+            scale = Math.max(scale, Math.abs(want[i]));
+            diff = Math.max(diff, Math.abs(want[i] - got[i]));
+        }
+        assertTrue(diff > 0 && diff < 0.2 * scale, diff + " vs " + scale);
+        assertThrows(UnsupportedOpException.class, () -> Lowering.lower(r.graph(), LowerOptions.defaults()));
+    }
+
+    @Test
+    void dgqNeedsFourBitGroupsWithInt8Activations() {
+        // the implications of scheme = "dgq" are argument conflicts (E0504), reported before any pass runs
+        for (String conflicting : List.of("bits = 8", "granularity = \"channel\"", "activations = \"none\"")) {
+            DiagnosticException ex = assertThrows(DiagnosticException.class,
+                    () -> Plans.run(mlp(), "quantize(scheme = \"dgq\", " + conflicting + ") on \"fc1.weight\""));
+            assertEquals("E0504", ex.diagnostics().getFirst().code(), conflicting);
+            assertTrue(ex.diagnostics().getFirst().message().contains("scheme = \"dgq\" needs"), ex.diagnostics().getFirst().message());
+        }
+    }
+
+    /** Issue 5's per-layer control: a later statement on one tensor replaces the earlier one for it. */
+    @Test
+    void aLaterStatementGivesOneLayerItsOwnBits() {
+        PipelineResult r = Plans.run(mlp(), "quantize(bits = 4, granularity = \"group\", group = 32) on \"**.weight\"",
+                "quantize(bits = 8) on \"fc2.weight\"");
+        TargetReport fc1 = target(r, "fc1.weight");
+        TargetReport fc2 = target(r, "fc2.weight");
+        assertEquals(4L, fc1.details().get("bits"));
+        assertEquals("group 32", fc1.details().get("granularity"));
+        assertEquals(8L, fc2.details().get("bits"));
+        assertEquals("channel", fc2.details().get("granularity"));
+        assertEquals(DType.I8, r.graph().param("fc2.weight.q").type().dtype());
+        assertEquals(DType.I4, r.graph().param("fc1.weight.q").type().dtype());
+        assertTrue(bound(fc1, "max |W - deq(Q(W))|") > 0 && bound(fc2, "max |W - deq(Q(W))|") > 0);
     }
 }
