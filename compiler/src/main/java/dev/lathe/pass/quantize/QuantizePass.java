@@ -215,7 +215,9 @@ public final class QuantizePass implements Pass {
         }
         replacement.add(groupScales);
         details.put("bits", 4L);
-        details.put("granularity", "group " + group + " (dgq: u8 group scales x f32 channel scales, int8 activations)");
+        details.put("granularity", "group " + group);
+        details.put("scheme", "dgq");
+        details.put("scales", "u8 per group x f32 per channel; activations int8 per row at run time");
         details.put("symmetric", symmetric);
         if (matmul) details.put("layout", "the matmul operand [in, out] is stored transposed, [out, in]");
         details.put("params", String.join(", ", replacement.stream().map(r -> r.path() + ": " + r.type()).toList()));
