@@ -70,10 +70,10 @@ public final class QuantizePass implements Pass {
 
     @Override
     public PassResult run(Graph graph, List<PlannedPass> targets, PassContext context) {
-        return TargetOutcome.runEach(graph, targets, QuantizePass::quantize);
+        return TargetOutcome.runEach(graph, targets, (g, planned) -> quantize(g, planned, context));
     }
 
-    private static TargetOutcome quantize(Graph g, PlannedPass planned) {
+    private static TargetOutcome quantize(Graph g, PlannedPass planned, PassContext context) {
         String path = planned.target();
         if (!GraphEdits.hasParam(g, path)) {
             if (GraphEdits.hasParam(g, path + Q_SUFFIX)) {
@@ -117,7 +117,7 @@ public final class QuantizePass implements Pass {
             return TargetOutcome.skipped(g, planned, SkipReason.precondition("group " + group + " does not divide its " + n + " inputs"), before, details);
         }
         boolean symmetric = (Boolean) planned.arg("symmetric");
-        if (dgq) return quantizeDgq(g, planned, p, before, details, matmul, m, n, group, symmetric);
+        if (dgq) return quantizeDgq(g, planned, p, before, details, matmul, m, n, group, symmetric, context);
         Quantizer.Calibration calibration = switch ((String) planned.arg("calibration")) {
             case "minmax" -> new Quantizer.MinMax();
             case "percentile" -> new Quantizer.Percentile((Double) planned.arg("percentile"));
@@ -183,10 +183,11 @@ public final class QuantizePass implements Pass {
      * {@code scheme = "dgq"} (A8W4, {@link DgqQuantizer}): u4 weights with u4 zero points (i4 without,
      * symmetric), u8 group scales and f32 channel scales, as {@code <path>.q}, {@code .zeros},
      * {@code .group_scales} and {@code .scales} [out, 1]; the layer's activations become int8 per row at
-     * run time. Calibration inputs are not used yet: the grid search weighs every input alike.
+     * run time. With calibration inputs the grid search weighs each input column's error by the mean
+     * square of that input ({@link InputEnergy}); without, every column alike.
      */
     private static TargetOutcome quantizeDgq(Graph g, PlannedPass planned, Param p, Footprint before, Map<String, Object> details, boolean matmul,
-                                             int m, int n, int group, boolean symmetric) {
+                                             int m, int n, int group, boolean symmetric, PassContext context) {
         String path = planned.target();
         int cols = n / group;
         long storedBytes = packed((long) m * n, 4) + 4L * m + (long) m * cols + (symmetric ? 0 : packed((long) m * cols, 4));
@@ -195,7 +196,18 @@ public final class QuantizePass implements Pass {
                     + before.bytes()), before, details);
         }
         double[] w = matmul ? transpose(p.data().toDoubleArray(), n, m) : p.data().toDoubleArray();
-        DgqQuantizer.Result result = DgqQuantizer.quantize(w, m, n, group, symmetric, null);
+        double[] importance = null;
+        if (context.hasCalibration()) {
+            List<Value> inputs = GraphEdits.users(g, p.value()).stream()
+                    .map(u -> u instanceof Node.Linear l ? l.x() : ((Node.MatMul) u).a()).distinct().toList();
+            try {
+                importance = InputEnergy.collect(g, inputs, n, context.calibration());
+            } catch (RuntimeException e) {
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition("the calibration inputs do not run: " + e.getMessage()), before, details);
+            }
+            details.put("search", "weighted by the mean square of each input on the calibration inputs");
+        }
+        DgqQuantizer.Result result = DgqQuantizer.quantize(w, m, n, group, symmetric, importance);
 
         DType qType = symmetric ? DType.I4 : DType.U4;
         long[] cellShape = {m, cols};

@@ -306,4 +306,23 @@ class QuantizePassTest {
         assertEquals(DType.I4, r.graph().param("fc1.weight.q").type().dtype());
         assertTrue(bound(fc1, "max |W - deq(Q(W))|") > 0 && bound(fc2, "max |W - deq(Q(W))|") > 0);
     }
+
+    /** With calibration inputs DGQ weighs each column by its input's energy: a column whose input is silent may take any error. */
+    @Test
+    void dgqWeighsColumnsByTheirCalibrationInputs() {
+        TestGraph t = new TestGraph();
+        Value x = t.input("x", f32(B, 64));
+        Graph g = t.build(t.op("linear", x, t.param("w", gaussian(11, 4, 64))));
+        // inputs 32..63 are zero on every calibration row
+        float[] rows = gaussian(12, 16, 64).toFloatArray();
+        for (int r = 0; r < 16; r++) java.util.Arrays.fill(rows, r * 64 + 32, r * 64 + 64, 0f);
+        List<Map<String, Tensor>> calibration = List.of(Map.of("x", Tensor.ofFloats(new long[] {16, 64}, rows)));
+        String stmt = "quantize(scheme = \"dgq\", group = 32) on \"w\"";
+        TargetReport plain = only(Plans.run(g, stmt));
+        TargetReport weighted = only(Plans.runWithRound(g, calibration, stmt));
+        assertTrue(weighted.applied() && weighted.details().containsKey("search"), weighted.toString());
+        assertTrue(!plain.details().containsKey("search"));
+        // the certificate holds either way
+        assertTrue(bound(weighted, "max |W - deq(Q(W))| measured") <= bound(weighted, "max |W - deq(Q(W))|"));
+    }
 }
