@@ -111,6 +111,26 @@ class DgqQuantizerPropertiesTest {
                 });
     }
 
+    /** quantize(dequantize(quantize(W))) = quantize(W): the dequantized weights lie on the grid, with the same scales. */
+    @Test
+    void requantizingTheDequantizedWeightsGivesTheSameIntegersAndScales() {
+        qt().withFixedSeed(63).withExamples(100)
+                .forAll(longs().all(), integers().between(1, 4), integers().between(1, 3), integers().between(2, 16))
+                .checkAssert((seed, m, groups, group) -> {
+                    boolean symmetric = Math.floorMod(seed, 2L) == 0;
+                    int n = groups * group;
+                    DgqQuantizer.Result once = DgqQuantizer.quantize(weight(seed, m, n), m, n, group, symmetric, null);
+                    double[] deq = once.dequantize();
+                    // the integers under the same scales
+                    for (int e = 0; e < deq.length; e++) {
+                        int c = (e / n) * once.cols() + (e % n) / group;
+                        long z = symmetric ? 0 : once.zeros()[c];
+                        long q = Math.clamp((long) Math.rint(deq[e] / (once.channelScales()[e / n] * once.groupScales()[c])) + z, once.qmin(), once.qmax());
+                        assertEquals(once.q()[e], q, "element " + e);
+                    }
+                });
+    }
+
     /** With the weights' own grid, DGQ loses nothing: integers times an exact channel scale come back exactly. */
     @Test
     void weightsOnTheGridComeBackExactly() {
