@@ -217,12 +217,12 @@ public final class QuantizePass implements Pass {
         Param q = param(path + Q_SUFFIX, id, qType, qShape, Tensor.ofLongs(qType, qShape, result.q()), p);
         long[] channelShape = {m, 1};
         Param scales = param(path + SCALES_SUFFIX, id + 1, DType.F32, channelShape, Tensor.fromDoubles(DType.F32, channelShape, result.channelScales()), p);
-        Param groupScales = param(path + GROUP_SCALES_SUFFIX, id + 2, DType.U8, cellShape, Tensor.ofLongs(DType.U8, cellShape, result.groupScales()), p);
+        Param groupScales = param(path + GROUP_SCALES_SUFFIX, id + (symmetric ? 2 : 3), DType.U8, cellShape, Tensor.ofLongs(DType.U8, cellShape, result.groupScales()), p);
         replacement.add(q);
         replacement.add(scales);
         Param zeros = null;
         if (!symmetric) {
-            zeros = param(path + ZEROS_SUFFIX, id + 3, DType.U4, cellShape, Tensor.ofLongs(DType.U4, cellShape, result.zeros()), p);
+            zeros = param(path + ZEROS_SUFFIX, id + 2, DType.U4, cellShape, Tensor.ofLongs(DType.U4, cellShape, result.zeros()), p);
             replacement.add(zeros);
         }
         replacement.add(groupScales);
