@@ -236,4 +236,33 @@ final class DgqQuantizer {
                 "int8 activations round each input by at most max|x_row| / 254: max over outputs of ||deq(W)_o||_1 / 254"));
         return out;
     }
+
+    /**
+     * What clipping the inputs at {@code levels} does to the layer, measured on the calibration rows:
+     * the largest {@code sum_i |x_i - clip(x_i)| * |deq(W)_oi|} over rows and outputs (the float
+     * product moves by at most that), and how many input values were clipped. It is not a bound for
+     * other inputs: an input beyond a level moves the output by its excess times the weight.
+     */
+    static ErrorBound clippingMeasured(Result result, InputSample sample, double[] levels, double percentile) {
+        double[] deq = result.dequantize();
+        int n = result.n();
+        double worst = 0;
+        long clipped = 0;
+        double[] excess = new double[n];
+        for (int r = 0; r < sample.rows(); r++) {
+            for (int i = 0; i < n; i++) {
+                double v = Math.abs(sample.x()[r * n + i]);
+                excess[i] = Math.max(0, v - levels[i]);
+                if (excess[i] > 0) clipped++;
+            }
+            for (int o = 0; o < result.m(); o++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += excess[i] * Math.abs(deq[o * n + i]);
+                worst = Math.max(worst, s);
+            }
+        }
+        return ErrorBound.equal("max |y(clip(x)) - y(x)| on the calibration rows", worst, String.format(Locale.ROOT,
+                "inputs clipped at percentile %s of |x_i| per input: %d of %d calibration values clipped; max over rows and outputs of "
+                        + "sum_i |x_i - clip(x_i)| |deq(W)_oi|", percentile, clipped, (long) sample.rows() * n));
+    }
 }

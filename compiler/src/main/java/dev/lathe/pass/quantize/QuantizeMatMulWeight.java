@@ -5,6 +5,9 @@ import dev.lathe.ir.Value;
 import dev.lathe.pass.RewriteContext;
 import dev.lathe.pass.Rule;
 import dev.lathe.pass.RuleResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Replaces a matmul whose right operand W [in, out] is being quantized by a {@code quantized_linear}
@@ -16,9 +19,10 @@ import dev.lathe.pass.RuleResult;
  * // after: param proj.q: i8[16, 64]; param proj.scales: f32[16, 1]
  * y = quantized_linear(x, proj.q, proj.scales, bits=8, granularity="channel");
  * </pre>
+ * DGQ with clipping levels ({@code clip}) first clips x per input channel ({@link ClipInputs}).
  */
 record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group,
-        Value groupScales)
+        Value groupScales, ClipInputs clip)
         implements Rule<Node.MatMul> {
     @Override
     public Class<Node.MatMul> root() {
@@ -28,7 +32,13 @@ record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, in
     @Override
     public RuleResult rewrite(Node.MatMul node, RewriteContext context) {
         if (!node.b().equals(weight)) return RuleResult.noMatch("the right operand is not the target");
-        return RuleResult.replaceWith(new Node.QuantizedLinear(node.a(), q, scales, zeros, null, bits, granularity, group, node.out(),
+        if (clip == null) {
+            return RuleResult.replaceWith(new Node.QuantizedLinear(node.a(), q, scales, zeros, null, bits, granularity, group, node.out(),
+                    node.provenance(), groupScales));
+        }
+        List<Node> nodes = new ArrayList<>(clip.nodes(node.a(), node.provenance(), context));
+        nodes.add(new Node.QuantizedLinear(nodes.getLast().outputs().getFirst(), q, scales, zeros, null, bits, granularity, group, node.out(),
                 node.provenance(), groupScales));
+        return new RuleResult.Rewritten(nodes, Map.of());
     }
 }

@@ -60,6 +60,8 @@ public final class QuantizePass implements Pass {
     public static final String SCALES_SUFFIX = ".scales";
     public static final String ZEROS_SUFFIX = ".zeros";
     public static final String GROUP_SCALES_SUFFIX = ".group_scales";
+    public static final String CLIP_HIGH_SUFFIX = ".clip_high";
+    public static final String CLIP_LOW_SUFFIX = ".clip_low";
 
     private static final PassInfo INFO = PassRegistry.standard().lookup(NAME).orElseThrow();
 
@@ -101,7 +103,7 @@ public final class QuantizePass implements Pass {
         Uses uses = uses(g, p);
         if (uses.why() != null) return TargetOutcome.skipped(g, planned, SkipReason.precondition(uses.why()), before, details);
         boolean matmul = uses.kind() == Kind.MATMUL;
-        for (String suffix : List.of(Q_SUFFIX, SCALES_SUFFIX, ZEROS_SUFFIX, GROUP_SCALES_SUFFIX)) {
+        for (String suffix : List.of(Q_SUFFIX, SCALES_SUFFIX, ZEROS_SUFFIX, GROUP_SCALES_SUFFIX, CLIP_HIGH_SUFFIX, CLIP_LOW_SUFFIX)) {
             if (GraphEdits.hasParam(g, path + suffix)) {
                 return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + path + suffix), before, details);
             }
@@ -161,8 +163,8 @@ public final class QuantizePass implements Pass {
         Graph withParams = GraphEdits.addParamsAfter(g, path, replacement);
         Value zeroValue = zeros == null ? null : zeros.value();
         RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul
-                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null)
-                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null))).run(withParams);
+                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null, null)
+                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null, null))).run(withParams);
         if (!rewritten.converged()) throw new IllegalStateException("quantize on " + path + " did not reach a fixpoint");
         Graph after = rewritten.graph();
         if (!GraphEdits.users(after, p.value()).isEmpty()) throw new IllegalStateException("quantize left uses of " + path);
@@ -184,7 +186,12 @@ public final class QuantizePass implements Pass {
      * symmetric), u8 group scales and f32 channel scales, as {@code <path>.q}, {@code .zeros},
      * {@code .group_scales} and {@code .scales} [out, 1]; the layer's activations become int8 per row at
      * run time. With calibration inputs the grid search weighs each input column's error by the mean
-     * square of that input ({@link InputEnergy}); without, every column alike.
+     * square of that input ({@link InputSample}); without, every column alike. With calibration inputs
+     * and {@code percentile = p}, each input channel i is clipped to {@code +-c_i}, c_i the p-th
+     * percentile of {@code |x_i|} on the calibration rows, before the int8 rounding ({@link ClipInputs},
+     * params {@code .clip_high} and {@code .clip_low} f32 [in]): an outlier no longer coarsens its
+     * row's int8 scale. What clipping changes is input-dependent; the certificate gives it measured
+     * on the calibration rows.
      */
     private static TargetOutcome quantizeDgq(Graph g, PlannedPass planned, Param p, Footprint before, Map<String, Object> details, boolean matmul,
                                              int m, int n, int group, boolean symmetric, PassContext context) {
@@ -196,18 +203,21 @@ public final class QuantizePass implements Pass {
                     + before.bytes()), before, details);
         }
         double[] w = matmul ? transpose(p.data().toDoubleArray(), n, m) : p.data().toDoubleArray();
-        double[] importance = null;
+        InputSample sample = null;
         if (context.hasCalibration()) {
             List<Value> inputs = GraphEdits.users(g, p.value()).stream()
                     .map(u -> u instanceof Node.Linear l ? l.x() : ((Node.MatMul) u).a()).distinct().toList();
             try {
-                importance = InputEnergy.collect(g, inputs, n, context.calibration());
+                sample = InputSample.collect(g, inputs, n, context.calibration());
             } catch (RuntimeException e) {
                 return TargetOutcome.skipped(g, planned, SkipReason.precondition("the calibration inputs do not run: " + e.getMessage()), before, details);
             }
             details.put("search", "weighted by the mean square of each input on the calibration inputs");
         }
-        DgqQuantizer.Result result = DgqQuantizer.quantize(w, m, n, group, symmetric, importance);
+        // Clipping changes the function on inputs beyond the calibration percentile: only when asked for.
+        Double percentile = sample == null || !planned.has("percentile") ? null : (Double) planned.arg("percentile");
+        double[] clipLevels = percentile == null ? null : sample.clipLevels(percentile);
+        DgqQuantizer.Result result = DgqQuantizer.quantize(w, m, n, group, symmetric, sample == null ? null : sample.meanSquares());
 
         DType qType = symmetric ? DType.I4 : DType.U4;
         long[] cellShape = {m, cols};
@@ -226,6 +236,21 @@ public final class QuantizePass implements Pass {
             replacement.add(zeros);
         }
         replacement.add(groupScales);
+        ClipInputs clip = null;
+        if (clipLevels != null) {
+            long[] clipShape = {n};
+            double[] low = new double[n];
+            for (int i = 0; i < n; i++) {
+                clipLevels[i] = (float) clipLevels[i];
+                low[i] = -clipLevels[i];
+            }
+            Param high = param(path + CLIP_HIGH_SUFFIX, id + (symmetric ? 3 : 4), DType.F32, clipShape, Tensor.fromDoubles(DType.F32, clipShape, clipLevels), p);
+            Param lowParam = param(path + CLIP_LOW_SUFFIX, id + (symmetric ? 4 : 5), DType.F32, clipShape, Tensor.fromDoubles(DType.F32, clipShape, low), p);
+            replacement.add(high);
+            replacement.add(lowParam);
+            clip = new ClipInputs(lowParam.value(), high.value());
+            details.put("activation clipping", "each input clipped to +-(percentile " + percentile + " of its |x| on the calibration rows)");
+        }
         details.put("bits", 4L);
         details.put("granularity", "group " + group);
         details.put("scheme", "dgq");
@@ -238,8 +263,8 @@ public final class QuantizePass implements Pass {
         Value zeroValue = zeros == null ? null : zeros.value();
         QuantGranularity granularity = QuantGranularity.GROUP;
         RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul
-                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value())
-                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value()))).run(withParams);
+                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value(), clip)
+                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value(), clip))).run(withParams);
         if (!rewritten.converged()) throw new IllegalStateException("quantize on " + path + " did not reach a fixpoint");
         Graph after = rewritten.graph();
         if (!GraphEdits.users(after, p.value()).isEmpty()) throw new IllegalStateException("quantize left uses of " + path);
@@ -252,8 +277,9 @@ public final class QuantizePass implements Pass {
         }
         Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
         details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
-        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, DgqQuantizer.certificate(w, result), details),
-                rewritten.stats());
+        List<ErrorBound> certificate = new ArrayList<>(DgqQuantizer.certificate(w, result));
+        if (clipLevels != null) certificate.add(DgqQuantizer.clippingMeasured(result, sample, clipLevels, percentile));
+        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
     }
 
     /** Bytes of {@code count} integers of {@code bits} bits, 4-bit ones packed two per byte. */

@@ -325,4 +325,30 @@ class QuantizePassTest {
         // the certificate holds either way
         assertTrue(bound(weighted, "max |W - deq(Q(W))| measured") <= bound(weighted, "max |W - deq(Q(W))|"));
     }
+
+    /**
+     * DGQ with calibration and a percentile clips each input at that percentile of its |x| first: at
+     * percentile 100 nothing on the calibration rows is clipped, so they give exactly the unclipped
+     * layer's outputs; at 50 half of them are, and the certificate measures what that moves.
+     */
+    @Test
+    void dgqClipsActivationOutliersAtACalibrationPercentile() {
+        TestGraph t = new TestGraph();
+        Value x = t.input("x", f32(B, 64));
+        Graph g = t.build(t.op("linear", x, t.param("w", gaussian(13, 4, 64))));
+        Tensor rows = gaussian(14, 16, 64);
+        List<Map<String, Tensor>> calibration = List.of(Map.of("x", rows));
+        PipelineResult unclipped = Plans.runWithRound(g, calibration, "quantize(scheme = \"dgq\", group = 32) on \"w\"");
+        PipelineResult all = Plans.runWithRound(g, calibration, "quantize(scheme = \"dgq\", group = 32, percentile = 100.0) on \"w\"");
+        PipelineResult half = Plans.runWithRound(g, calibration, "quantize(scheme = \"dgq\", group = 32, percentile = 50.0) on \"w\"");
+        assertEquals(DType.F32, all.graph().param("w.clip_high").type().dtype());
+        assertTrue(IrPrinter.print(all.graph()).contains(" = min(") && IrPrinter.print(all.graph()).contains(" = max("), IrPrinter.print(all.graph()));
+        Map<String, Tensor> in = Map.of("x", rows);
+        assertEquals(Interpreter.run(unclipped.graph(), in), Interpreter.run(all.graph(), in));
+        assertEquals(0.0, bound(only(all), "max |y(clip(x)) - y(x)| on the calibration rows"));
+        assertTrue(bound(only(half), "max |y(clip(x)) - y(x)| on the calibration rows") > 0);
+        // 16 rows: the 8th smallest |x_i| is the level, so 8 of 16 values per input lie above it (no ties in Gaussian data)
+        assertTrue(only(half).certificate().getLast().basis().contains(" 512 of 1024 calibration values clipped"), only(half).toString());
+        assertTrue(!Interpreter.run(unclipped.graph(), in).equals(Interpreter.run(half.graph(), in)));
+    }
 }
