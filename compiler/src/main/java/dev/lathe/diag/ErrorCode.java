@@ -23,6 +23,7 @@ public enum ErrorCode {
     E0207("bad call arguments (unknown, missing, repeated or too many)"),
     E0208("unknown graph"),
     E0209("name used in the wrong role (dim, const, tensor, attribute, block)"),
+    E0210("statement after return is never run (warning)"),
 
     // E03xx types and shapes
     E0301("shape mismatch"),

@@ -47,7 +47,7 @@ final class NodeEvaluator {
             case Node.QuantizedLinear l when l.dgq() -> QuantOps.dgqLinear(value.apply(l.x()), value.apply(l.q()), value.apply(l.scales()),
                     optional(l.zeros(), value), value.apply(l.groupScales()), optional(l.bias(), value), l.group());
             case Node.QuantizedLinear l -> QuantOps.quantizedLinear(value.apply(l.x()), value.apply(l.q()), value.apply(l.scales()),
-                    optional(l.zeros(), value), optional(l.bias(), value), l.granularity(), l.group());
+                    optional(l.zeros(), value), optional(l.bias(), value), l.granularity(), l.group(), l.dynamicActivations());
             case Node.SparseLinear l -> SparseOps.sparseLinear(value.apply(l.x()), l.format(), value.apply(l.values()), value.apply(l.indices()),
                     optional(l.pointers(), value), optional(l.bias(), value));
             case Node.Reduce r -> reduce(r, value.apply(r.x()));

@@ -1,6 +1,7 @@
 package dev.lathe.interp;
 
 import dev.lathe.ir.Node;
+import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
 import java.util.Arrays;
 
@@ -9,6 +10,13 @@ import java.util.Arrays;
  * with the scale (and zero point) of row o (row 0 for tensor granularity) and column {@code i / group},
  * then multiplied exactly as {@link LinalgOps#linear} does, so the result is rounded once. The
  * definition every backend is checked against.
+ *
+ * <p>With dynamic activations each row of x is quantized first, in f32 arithmetic: {@code sx = max|x| / 127},
+ * {@code x̂ = clamp(rint(x / sx), -127, 127)} (round half to even; an all-zero row has sx = 0 and x̂ = 0);
+ * then per scale cell g of output o the integer sum {@code d = Σ_{i∈g} x̂_i (q[o, i] - zero)} is exact, and
+ * {@code y = sx · Σ_g scale_g · d_g + bias} is computed in double and rounded once. A row holding NaN
+ * or an infinity gives NaN. The JVM kernel ({@code dev.lathe.runtime.kernels.QuantGemm.dynamic}) computes
+ * the same integers, so the two differ only in the last bits of the double rescale.
  */
 public final class QuantOps {
     private QuantOps() {}
@@ -41,6 +49,12 @@ public final class QuantOps {
 
     /** {@code x: [..., in] @ transpose(deq(q): [out, in]) + bias: [out] -> [..., out]}; {@code zeros} and {@code bias} may be null. */
     public static Tensor quantizedLinear(Tensor x, Tensor q, Tensor scales, Tensor zeros, Tensor bias, Node.QuantGranularity granularity, long group) {
+        return quantizedLinear(x, q, scales, zeros, bias, granularity, group, false);
+    }
+
+    /** As above; with {@code dynamicActivations} the rows of x are quantized to int8 first (see the class comment). */
+    public static Tensor quantizedLinear(Tensor x, Tensor q, Tensor scales, Tensor zeros, Tensor bias, Node.QuantGranularity granularity, long group,
+                                         boolean dynamicActivations) {
         if (x.rank() == 0 || q.rank() != 2 || x.dim(-1) != q.dim(1)) {
             throw new InterpreterException("quantized_linear: x " + Arrays.toString(x.shape()) + " does not match q " + Arrays.toString(q.shape()));
         }
@@ -55,7 +69,10 @@ public final class QuantOps {
         }
         int rows = Axes.product(x.shape(), 0, x.rank() - 1);
         double[] out = new double[rows * outDim];
-        for (int r = 0; r < rows; r++) {
+        if (dynamicActivations) {
+            if (!x.dtype().isFloating()) throw new InterpreterException("quantized_linear: dynamic activations need a float x, got " + x.dtype().sourceName());
+            dynamic(x, q, scales, zeros, bias, granularity, (int) group, rows, in, outDim, out);
+        } else for (int r = 0; r < rows; r++) {
             for (int o = 0; o < outDim; o++) {
                 double s = bias == null ? 0 : bias.getDouble(o);
                 for (int i = 0; i < in; i++) s += x.getDouble(r * in + i) * w[o * in + i];
@@ -69,52 +86,26 @@ public final class QuantOps {
 
     /**
      * DGQ (A8W4) {@code quantized_linear}: {@code x: [..., in]}, q u4 (with zeros) or i4 [out, in],
-     * channel scales f32 [out, 1], groupScales u8 and zeros [out, in / group]. The int8 weight is
-     * {@code W8[o, i] = (q[o, i] - zero) * groupScale}, which must lie in [-128, 127]. Each row r of x
-     * is quantized to int8 on the fly: {@code a_r = f32(max_i |x[r, i]| / 127)},
-     * {@code xq = clamp(rint(x / a_r), -127, 127)}; then
-     * {@code y[r, o] = a_r * scale[o] * sum_i xq[r, i] * W8[o, i] + bias[o]}, the integer sum exact and
-     * the product rounded once. A row of zeros gives the bias.
+     * channel scales f32 [out, 1], groupScales u8 and zeros [out, in / group]. It is the dynamic
+     * product above with channel granularity on the int8 weight
+     * {@code W8[o, i] = (q[o, i] - zero) * groupScale} (which must lie in [-128, 127]):
+     * {@code y[r, o] = sx_r * (scale[o] * Σ_i x̂[r, i] W8[o, i]) + bias[o]}, the integer sum exact.
      */
     public static Tensor dgqLinear(Tensor x, Tensor q, Tensor scales, Tensor zeros, Tensor groupScales, Tensor bias, long group) {
-        if (x.rank() == 0 || q.rank() != 2 || x.dim(-1) != q.dim(1)) {
-            throw new InterpreterException("quantized_linear: x " + Arrays.toString(x.shape()) + " does not match q " + Arrays.toString(q.shape()));
-        }
-        int in = (int) q.dim(1);
-        int outDim = (int) q.dim(0);
-        long[] w8 = dgqInt8Weight(q, zeros, groupScales, group);
-        if (scales.rank() != 2 || scales.dim(0) != outDim || scales.dim(1) != 1) {
+        Tensor w8 = dgqInt8Weight(q, zeros, groupScales, group);
+        if (scales.rank() != 2 || scales.dim(0) != q.dim(0) || scales.dim(1) != 1) {
             throw new InterpreterException("quantized_linear: channel scales " + Arrays.toString(scales.shape()) + " do not fit q " + Arrays.toString(q.shape()));
         }
-        if (bias != null) {
-            ElementwiseOps.requireSameDtype("quantized_linear", x, bias);
-            if (bias.rank() != 1 || bias.dim(0) != outDim) {
-                throw new InterpreterException("quantized_linear: bias " + Arrays.toString(bias.shape()) + " does not match q " + Arrays.toString(q.shape()));
-            }
-        }
-        int rows = Axes.product(x.shape(), 0, x.rank() - 1);
-        double[] out = new double[rows * outDim];
-        long[] xq = new long[in];
-        for (int r = 0; r < rows; r++) {
-            double a = activationScale(x, r * in, in);
-            for (int i = 0; i < in; i++) xq[i] = a == 0 ? 0 : quantizeActivation(x.getDouble(r * in + i), a);
-            for (int o = 0; o < outDim; o++) {
-                long acc = 0;
-                for (int i = 0; i < in; i++) acc += xq[i] * w8[o * in + i];
-                out[r * outDim + o] = acc * a * scales.getDouble(o) + (bias == null ? 0 : bias.getDouble(o));
-            }
-        }
-        long[] shape = x.shape();
-        shape[shape.length - 1] = outDim;
-        return Store.doubles(x.dtype(), shape, out);
+        return quantizedLinear(x, w8, scales, null, bias, Node.QuantGranularity.CHANNEL, q.dim(1), true);
     }
 
-    /** The int8 weight of a DGQ layer, [out, in] row-major: {@code (q - zero) * groupScale}, checked to lie in [-128, 127]. */
-    public static long[] dgqInt8Weight(Tensor q, Tensor zeros, Tensor groupScales, long group) {
+    /** The int8 weight of a DGQ layer, i8 [out, in]: {@code (q - zero) * groupScale}, checked to lie in [-128, 127]. */
+    public static Tensor dgqInt8Weight(Tensor q, Tensor zeros, Tensor groupScales, long group) {
+        if (q.rank() != 2 || groupScales.rank() != 2) throw new InterpreterException("quantized_linear: q and group scales need rank 2");
         int o = (int) q.dim(0);
         int in = (int) q.dim(1);
         int cols = (int) groupScales.dim(1);
-        if (groupScales.rank() != 2 || groupScales.dim(0) != o || group < 1 || (long) cols * group != in) {
+        if (groupScales.dim(0) != o || group < 1 || (long) cols * group != in) {
             throw new InterpreterException("quantized_linear: group scales " + Arrays.toString(groupScales.shape()) + " do not fit q "
                     + Arrays.toString(q.shape()) + " with group " + group);
         }
@@ -128,18 +119,43 @@ public final class QuantOps {
                 w8[r * in + i] = v;
             }
         }
-        return w8;
+        return Tensor.ofLongs(DType.I8, new long[] {o, in}, w8);
     }
 
-    /** The int8 scale of one activation row: {@code f32(max |x| / 127)}, 0 for a row of zeros. */
-    public static double activationScale(Tensor x, int offset, int length) {
-        double amax = 0;
-        for (int i = 0; i < length; i++) amax = Math.max(amax, Math.abs(x.getDouble(offset + i)));
-        return (float) (amax / 127);
+    /** The dynamic-activation product (class comment) into {@code out} [rows, outDim]. */
+    private static void dynamic(Tensor x, Tensor q, Tensor scales, Tensor zeros, Tensor bias, Node.QuantGranularity granularity, int group,
+                                int rows, int in, int outDim, double[] out) {
+        int cols = in / group;
+        boolean perRow = granularity != Node.QuantGranularity.TENSOR;
+        long[] xq = new long[in];
+        for (int r = 0; r < rows; r++) {
+            float sx = quantizeRow(x, r * in, in, xq);
+            for (int o = 0; o < outDim; o++) {
+                double acc = 0;
+                for (int g = 0; g < cols; g++) {
+                    int s = (perRow ? o * cols : 0) + g;
+                    long zero = zeros == null ? 0 : zeros.getLong(s);
+                    long d = 0;
+                    for (int i = g * group; i < (g + 1) * group; i++) d += xq[i] * (q.getLong(o * in + i) - zero);
+                    acc += scales.getDouble(s) * d;
+                }
+                out[r * outDim + o] = Float.isFinite(sx) ? sx * acc + (bias == null ? 0 : bias.getDouble(o)) : Double.NaN;
+            }
+        }
     }
 
-    /** {@code clamp(rint(v / a), -127, 127)}. */
-    public static long quantizeActivation(double v, double a) {
-        return Math.clamp((long) Math.rint(v / a), -127, 127);
+    /**
+     * Quantizes row {@code x[offset, offset + length)} to int8 into {@code xq} and returns its scale
+     * (class comment: f32 arithmetic, round half to even; 0 for a row of zeros, not finite for a row
+     * holding NaN or an infinity, whose x̂ are then 0).
+     */
+    public static float quantizeRow(Tensor x, int offset, int length, long[] xq) {
+        float amax = 0f;
+        for (int i = 0; i < length; i++) amax = Math.max(amax, Math.abs((float) x.getDouble(offset + i)));
+        float sx = amax / 127f;
+        for (int i = 0; i < length; i++) {
+            xq[i] = sx == 0f || !Float.isFinite(sx) ? 0 : (long) Math.max(-127, Math.min(127, Math.rint((float) x.getDouble(offset + i) / sx)));
+        }
+        return sx;
     }
 }

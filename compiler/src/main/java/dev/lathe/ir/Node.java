@@ -268,23 +268,32 @@ public sealed interface Node {
      * {@code W[o, i] = (q[o, i] - zeros[s(o, i)]) * scales[s(o, i)]}, with {@code s(o, i)} the scale of
      * row o (row 0 for tensor) and column {@code i / group}; the result is {@code x @ transpose(W) + bias}.
      * {@code group} is the number of inputs sharing a scale: I for tensor and channel.
+     * {@code dynamicActivations} (pass argument {@code activations = "dynamic"}): each row of x is first
+     * quantized to symmetric int8 at run time and the products are integer
+     * ({@link dev.lathe.interp.QuantOps#quantizedLinear} defines it exactly); x must then be a float type.
      *
-     * <p>With {@code groupScales} (DGQ, A8W4; null otherwise): bits 4, group granularity, scales f32
-     * [O, 1] per channel, groupScales u8 [O, I / group] small integers, and the int8 weight
-     * {@code W8[o, i] = (q[o, i] - zeros[s(o, i)]) * groupScales[s(o, i)]} in [-128, 127]; activations
-     * are quantized to int8 per row at run time, see {@code dev.lathe.interp.QuantOps#dgqLinear}.
+     * <p>With {@code groupScales} (DGQ, A8W4; null otherwise): dynamic activations, bits 4, group
+     * granularity, scales f32 [O, 1] per channel, groupScales u8 [O, I / group] small integers, and the
+     * int8 weight {@code W8[o, i] = (q[o, i] - zeros[s(o, i)]) * groupScales[s(o, i)]} in [-128, 127]:
+     * the dynamic product with channel scales on W8, see {@code dev.lathe.interp.QuantOps#dgqLinear}.
      */
     record QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
-                           Value out, Provenance provenance, Value groupScales) implements Node {
+                           Value out, Provenance provenance, boolean dynamicActivations, Value groupScales) implements Node {
         public QuantizedLinear {
             check("quantized_linear", () -> List.of(OpTyping.quantizedLinear(x.type(), q.type(), scales.type(), typeOf(zeros), typeOf(bias), bits,
                     granularity, group, typeOf(groupScales))), List.of(out), x, q, scales, granularity, out, provenance);
+            if (dynamicActivations && !x.type().dtype().isFloating()) {
+                throw new IllegalArgumentException("quantized_linear: dynamic activations need a float x, got " + x.type());
+            }
+            if (groupScales != null && !dynamicActivations) {
+                throw new IllegalArgumentException("quantized_linear: group scales (DGQ, A8W4) need dynamic activations");
+            }
         }
 
-        /** Without two-level scales: weight-only quantization. */
+        /** Weight-only quantization: activations stay float, one level of scales. */
         public QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
                                Value out, Provenance provenance) {
-            this(x, q, scales, zeros, bias, bits, granularity, group, out, provenance, null);
+            this(x, q, scales, zeros, bias, bits, granularity, group, out, provenance, false, null);
         }
 
         /** DGQ (A8W4): two-level scales, int8 activations. */

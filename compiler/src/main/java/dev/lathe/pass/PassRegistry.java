@@ -125,11 +125,10 @@ public final class PassRegistry {
                 "a float weight used only as the weight [out, in] of linear layers or only as the right operand [in, out] of "
                         + "matmul (quantized transposed; conv2d weights are not targets yet); the channel is the out dim; group needs "
                         + "the in dim divisible by the group; group scales are stored as f16 (the weights quantized with the "
-                        + "f16-rounded scale), tensor and channel scales as f32; scheme = \"dgq\" stores 4-bit weights, u8 group scales "
-                        + "and f32 channel scales (their grid search weighted by calibration inputs when given), and quantizes the layer's "
-                        + "activations to int8 per row at run time (the jvm backend "
-                        + "does not compile it yet: the interpreter runs it); activations = \"dynamic\" without dgq is not implemented "
-                        + "yet (skipped with that reason); skipped as unprofitable when the integers, "
+                        + "f16-rounded scale), tensor and channel scales as f32; activations = \"dynamic\" quantizes each row of x to "
+                        + "int8 at run time; scheme = \"dgq\" stores 4-bit weights, u8 group scales and f32 channel scales (their grid "
+                        + "search weighted by calibration inputs when given), its activations always int8 per row at run time; "
+                        + "skipped as unprofitable when the integers, "
                         + "scales and zero points take no fewer bytes than the weight",
                 List.of(
                         new Implies(is("scheme", "dgq"), "bits", 4L),

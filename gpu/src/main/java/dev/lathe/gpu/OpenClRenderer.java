@@ -39,6 +39,8 @@ public final class OpenClRenderer {
 
     /** Throws {@link UnsupportedOpException} when some kernel or buffer of {@code p} cannot be rendered. */
     public static void check(KernelProgram p, boolean fp64) {
+        // Before the dtype checks, so that the op (not its u8 packed weight) is named.
+        for (Kernel k : p.kernels()) if (k instanceof Kernel.QuantGemm) throw unsupported("quantized_linear", k);
         for (Buffer b : p.buffers()) {
             if (b.dtype() != DType.F32 && !(fp64 && b.dtype() == DType.F64)) {
                 throw new UnsupportedOpException(b.dtype().sourceName(), "the opencl backend supports f32 buffers (and f64 on devices with cl_khr_fp64) only, got "
@@ -70,6 +72,7 @@ public final class OpenClRenderer {
                     }
                 }
                 case Kernel.LinearAttention a -> throw unsupported("linear_attention", k);
+                case Kernel.QuantGemm q -> throw unsupported("quantized_linear", k);
             }
         }
     }

@@ -114,6 +114,7 @@ final class ModuleLoader {
         }
         ModelFile ast = parse(display, text);
         if (ast == null) return null;
+        UnreachableStatements.warn(ast, ctx);
         return register(new LoadedModule(key, display, abs, ast, false));
     }
 

@@ -199,8 +199,9 @@ final class DgqQuantizer {
     /**
      * The certificate of a DGQ weight: the per-element bound and the measured error against {@code w},
      * the int8 range of W8, and the bound on what rounding the activations to int8 per row adds to an
-     * output: {@code |y - x deq(W)^T| <= a_r / 2 * ||deq(W)_o||_1} with {@code a_r = max|x_r| / 127},
-     * stated per unit of {@code max|x_r|}.
+     * output: {@code |y - x deq(W)^T| <= a_r / 2 * ||deq(W)_o||_1} with {@code a_r = max|x_r| / 127}
+     * (plus the slack of the f32 quotient, {@link QuantizePass#DYNAMIC_ROUNDING}), stated per unit of
+     * {@code max|x_r|}.
      */
     static List<ErrorBound> certificate(double[] w, Result result) {
         double[] deq = result.dequantize();
@@ -232,8 +233,9 @@ final class DgqQuantizer {
         out.add(ErrorBound.equal("||W - deq(Q(W))||_F / ||W||_F", norm == 0 ? 0 : frobenius / Math.sqrt(norm), "relative"));
         out.add(ErrorBound.atMost("max |(q - zero) * group scale|", 128, String.format(Locale.ROOT,
                 "the int8 weights fit [-128, 127]; measured max %d", w8max)));
-        out.add(ErrorBound.atMost("|y - x deq(W)^T| / max|x_row|", rowL1 / 254 * (1 + 0x1p-20),
-                "int8 activations round each input by at most max|x_row| / 254: max over outputs of ||deq(W)_o||_1 / 254"));
+        out.add(ErrorBound.atMost("|y - x deq(W)^T| / max|x_row|", rowL1 * QuantizePass.DYNAMIC_ROUNDING,
+                "int8 activations round each input by at most max|x_row| / 254 (plus f32 slack): max over outputs of "
+                        + "||deq(W)_o||_1 * (0.5 + 2e-5) / 127"));
         return out;
     }
 

@@ -5,9 +5,6 @@ import dev.lathe.ir.Value;
 import dev.lathe.pass.RewriteContext;
 import dev.lathe.pass.Rule;
 import dev.lathe.pass.RuleResult;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Replaces a linear layer whose weight is being quantized by a {@code quantized_linear} over the
@@ -18,11 +15,9 @@ import java.util.Map;
  * // after: param fc1.weight.q: i4[128, 64]; param fc1.weight.scales: f32[128, 2]
  * h = quantized_linear(x, fc1.weight.q, fc1.weight.scales, fc1.bias, bits=4, granularity="group", group=32);
  * </pre>
- * DGQ with clipping levels ({@code clip}) first clips x per input channel ({@link ClipInputs}).
+ * DGQ with clipping levels ({@link QuantizedLayer#clip}) first clips x per input channel ({@link ClipInputs}).
  */
-record QuantizeLinearWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group,
-        Value groupScales, ClipInputs clip)
-        implements Rule<Node.Linear> {
+record QuantizeLinearWeight(Value weight, QuantizedLayer layer) implements Rule<Node.Linear> {
     @Override
     public Class<Node.Linear> root() {
         return Node.Linear.class;
@@ -31,13 +26,6 @@ record QuantizeLinearWeight(Value weight, Value q, Value scales, Value zeros, in
     @Override
     public RuleResult rewrite(Node.Linear node, RewriteContext context) {
         if (!node.w().equals(weight)) return RuleResult.noMatch("the weight is not the target");
-        if (clip == null) {
-            return RuleResult.replaceWith(new Node.QuantizedLinear(node.x(), q, scales, zeros, node.b(), bits, granularity, group, node.out(),
-                    node.provenance(), groupScales));
-        }
-        List<Node> nodes = new ArrayList<>(clip.nodes(node.x(), node.provenance(), context));
-        nodes.add(new Node.QuantizedLinear(nodes.getLast().outputs().getFirst(), q, scales, zeros, node.b(), bits, granularity, group, node.out(),
-                node.provenance(), groupScales));
-        return new RuleResult.Rewritten(nodes, Map.of());
+        return layer.replace(node.x(), node.b(), node.out(), node.provenance(), context);
     }
 }

@@ -5,9 +5,6 @@ import dev.lathe.ir.Value;
 import dev.lathe.pass.RewriteContext;
 import dev.lathe.pass.Rule;
 import dev.lathe.pass.RuleResult;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Replaces a matmul whose right operand W [in, out] is being quantized by a {@code quantized_linear}
@@ -19,11 +16,9 @@ import java.util.Map;
  * // after: param proj.q: i8[16, 64]; param proj.scales: f32[16, 1]
  * y = quantized_linear(x, proj.q, proj.scales, bits=8, granularity="channel");
  * </pre>
- * DGQ with clipping levels ({@code clip}) first clips x per input channel ({@link ClipInputs}).
+ * DGQ with clipping levels ({@link QuantizedLayer#clip}) first clips x per input channel ({@link ClipInputs}).
  */
-record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group,
-        Value groupScales, ClipInputs clip)
-        implements Rule<Node.MatMul> {
+record QuantizeMatMulWeight(Value weight, QuantizedLayer layer) implements Rule<Node.MatMul> {
     @Override
     public Class<Node.MatMul> root() {
         return Node.MatMul.class;
@@ -32,13 +27,6 @@ record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, in
     @Override
     public RuleResult rewrite(Node.MatMul node, RewriteContext context) {
         if (!node.b().equals(weight)) return RuleResult.noMatch("the right operand is not the target");
-        if (clip == null) {
-            return RuleResult.replaceWith(new Node.QuantizedLinear(node.a(), q, scales, zeros, null, bits, granularity, group, node.out(),
-                    node.provenance(), groupScales));
-        }
-        List<Node> nodes = new ArrayList<>(clip.nodes(node.a(), node.provenance(), context));
-        nodes.add(new Node.QuantizedLinear(nodes.getLast().outputs().getFirst(), q, scales, zeros, null, bits, granularity, group, node.out(),
-                node.provenance(), groupScales));
-        return new RuleResult.Rewritten(nodes, Map.of());
+        return layer.replace(node.a(), null, node.out(), node.provenance(), context);
     }
 }

@@ -30,13 +30,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code quantize} (LANGUAGE.md §7, issue 5), weight-only round to nearest: per target,
+ * {@code quantize} (LANGUAGE.md §7, issue 5), round to nearest (weight-only, or with dynamic int8
+ * activations) or DGQ: per target,
  * <ol>
  *   <li>the weight must still be in the graph, be a float matrix, and be used only as the weight
  *       [out, in] of {@code linear} layers or only as the right operand [in, out] of {@code matmul}s
  *       (quantized as its transpose); otherwise the target is skipped, precondition failed. A weight
  *       quantized by an earlier run (its {@code <path>.q} is in the graph) is not quantized again.
- *       {@code activations = "dynamic"} (without {@code scheme = "dgq"}) is skipped as not implemented;
  *       {@code scheme = "dgq"} is {@link #quantizeDgq};</li>
  *   <li>the clipping range of every scale cell (tensor, output row, or group of inputs in a row) comes
  *       from {@code calibration} ({@link Quantizer}); scales are f16 for group granularity and f32
@@ -52,7 +52,12 @@ import java.util.Map;
  * <p>The certificate gives the per-element bound {@code max |W - deq(Q(W))| <= max scale / 2} (with
  * the distance to the representable range added for weights a percentile or MSE range clips), the
  * measured maximum, the Frobenius bound {@code sqrt(sum of squared element bounds)} and the measured
- * Frobenius error, all against the weight the pass received.
+ * Frobenius error, all against the weight the pass received. With {@code activations = "dynamic"} the
+ * layers quantize each row of x to int8 at run time (scale {@code s = max|x| / 127}, so
+ * {@code |x - s x̂| <= s / 2} per element, plus f32 rounding of the quotient), and the certificate adds
+ * the output bound per unit of the row's max|x|:
+ * {@code |x W^T - x̂ deq(Q(W))^T|_o <= max|x| (Σ_i e_oi + (0.5 + 2e-5) / 127 Σ_i |deq(Q(W))_oi|)}, e the
+ * per-weight bound (the first term is the weight part, the second the activation rounding).
  */
 public final class QuantizePass implements Pass {
     public static final String NAME = "quantize";
@@ -92,14 +97,8 @@ public final class QuantizePass implements Pass {
         details.put("shape", p.type().toString());
         boolean dgq = "dgq".equals(planned.arg("scheme"));
         // scheme = "dgq" implies activations = "dynamic": its int8 activations are part of the scheme
-        if (!dgq && !"none".equals(planned.arg("activations"))) {
-            return TargetOutcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "activations = \"" + planned.arg("activations")
-                    + "\" is " + SkipReason.NOT_IMPLEMENTED_MESSAGE), before, details);
-        }
-        if (!dgq && !"rtn".equals(planned.arg("scheme"))) {
-            return TargetOutcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "scheme = \"" + planned.arg("scheme") + "\" is "
-                    + SkipReason.NOT_IMPLEMENTED_MESSAGE), before, details);
-        }
+        boolean dynamic = dgq || "dynamic".equals(planned.arg("activations"));
+        if (!dgq && !"rtn".equals(planned.arg("scheme"))) throw new IllegalArgumentException("scheme " + planned.arg("scheme"));
         Uses uses = uses(g, p);
         if (uses.why() != null) return TargetOutcome.skipped(g, planned, SkipReason.precondition(uses.why()), before, details);
         boolean matmul = uses.kind() == Kind.MATMUL;
@@ -157,28 +156,14 @@ public final class QuantizePass implements Pass {
         details.put("bits", (long) bits);
         details.put("granularity", granularity.sourceName() + (granularity == QuantGranularity.GROUP ? " " + group : ""));
         details.put("symmetric", symmetric);
+        if (dynamic) details.put("activations", "dynamic: int8 per row at run time, integer products");
         if (matmul) details.put("layout", "the matmul operand [in, out] is stored transposed, [out, in]");
         details.put("params", String.join(", ", replacement.stream().map(r -> r.path() + ": " + r.type()).toList()));
 
-        Graph withParams = GraphEdits.addParamsAfter(g, path, replacement);
-        Value zeroValue = zeros == null ? null : zeros.value();
-        RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul
-                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null, null)
-                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, null, null))).run(withParams);
-        if (!rewritten.converged()) throw new IllegalStateException("quantize on " + path + " did not reach a fixpoint");
-        Graph after = rewritten.graph();
-        if (!GraphEdits.users(after, p.value()).isEmpty()) throw new IllegalStateException("quantize left uses of " + path);
-        after = GraphEdits.replaceParam(after, path, List.of());
-
-        long params = 0, bytes = 0;
-        for (Param r : replacement) {
-            params += Costs.paramCount(r);
-            bytes += Costs.bytes(r);
-        }
-        Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
-        details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
-        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate(w, quantized, calibration, scaleType.sourceName()), details),
-                rewritten.stats());
+        QuantizedLayer layer = new QuantizedLayer(q.value(), scales.value(), zeros == null ? null : zeros.value(), bits, granularity, group,
+                dynamic, null, null);
+        return replace(g, planned, p, replacement, matmul, layer, before, details,
+                certificate(w, quantized, calibration, scaleType.sourceName(), dynamic, n));
     }
 
     /**
@@ -259,12 +244,23 @@ public final class QuantizePass implements Pass {
         if (matmul) details.put("layout", "the matmul operand [in, out] is stored transposed, [out, in]");
         details.put("params", String.join(", ", replacement.stream().map(r -> r.path() + ": " + r.type()).toList()));
 
+        List<ErrorBound> certificate = new ArrayList<>(DgqQuantizer.certificate(w, result));
+        if (clipLevels != null) certificate.add(DgqQuantizer.clippingMeasured(result, sample, clipLevels, percentile));
+        QuantizedLayer layer = new QuantizedLayer(q.value(), scales.value(), zeros == null ? null : zeros.value(), 4, QuantGranularity.GROUP, group,
+                true, groupScales.value(), clip);
+        return replace(g, planned, p, replacement, matmul, layer, before, details, certificate);
+    }
+
+    /**
+     * Puts {@code replacement} in the place of weight {@code p} in the param list and rewrites its
+     * users into {@code layer}; the report's footprint is what the replacement params take.
+     */
+    private static TargetOutcome replace(Graph g, PlannedPass planned, Param p, List<Param> replacement, boolean matmul, QuantizedLayer layer,
+                                         Footprint before, Map<String, Object> details, List<ErrorBound> certificate) {
+        String path = planned.target();
         Graph withParams = GraphEdits.addParamsAfter(g, path, replacement);
-        Value zeroValue = zeros == null ? null : zeros.value();
-        QuantGranularity granularity = QuantGranularity.GROUP;
-        RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul
-                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value(), clip)
-                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, 4, granularity, group, groupScales.value(), clip))).run(withParams);
+        RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul ? new QuantizeMatMulWeight(p.value(), layer)
+                : new QuantizeLinearWeight(p.value(), layer))).run(withParams);
         if (!rewritten.converged()) throw new IllegalStateException("quantize on " + path + " did not reach a fixpoint");
         Graph after = rewritten.graph();
         if (!GraphEdits.users(after, p.value()).isEmpty()) throw new IllegalStateException("quantize left uses of " + path);
@@ -275,10 +271,8 @@ public final class QuantizePass implements Pass {
             params += Costs.paramCount(r);
             bytes += Costs.bytes(r);
         }
-        Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
+        Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, layer.q())));
         details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
-        List<ErrorBound> certificate = new ArrayList<>(DgqQuantizer.certificate(w, result));
-        if (clipLevels != null) certificate.add(DgqQuantizer.clippingMeasured(result, sample, clipLevels, percentile));
         return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
     }
 
@@ -336,7 +330,11 @@ public final class QuantizePass implements Pass {
         return t;
     }
 
-    private static List<ErrorBound> certificate(double[] w, Quantizer.Quantized quantized, Quantizer.Calibration calibration, String scaleType) {
+    /** Activation rounding of dynamic int8, per unit of max|x| and of |deq(W)|: s / 2 with s = max|x| / 127, plus f32 slack. */
+    static final double DYNAMIC_ROUNDING = (0.5 + 2e-5) / 127;
+
+    private static List<ErrorBound> certificate(double[] w, Quantizer.Quantized quantized, Quantizer.Calibration calibration, String scaleType,
+                                                boolean dynamic, int in) {
         double[] deq = quantized.dequantize();
         double[] bounds = quantized.elementBounds(w);
         double maxBound = 0, boundSquares = 0, maxError = 0, errorSquares = 0, norm = 0, maxScale = 0;
@@ -354,11 +352,26 @@ public final class QuantizePass implements Pass {
                 : "max over weights of scale / 2 in range, or the distance to the range for clipped weights; max scale "
                         + String.format(Locale.ROOT, "%.4g", maxScale);
         double frobenius = Math.sqrt(errorSquares);
-        return List.of(
+        List<ErrorBound> lines = new ArrayList<>();
+        if (dynamic) {
+            double worst = 0;
+            for (int o = 0; o < w.length / in; o++) {
+                double weightPart = 0, absDeq = 0;
+                for (int i = o * in; i < (o + 1) * in; i++) {
+                    weightPart += bounds[i];
+                    absDeq += Math.abs(deq[i]);
+                }
+                worst = Math.max(worst, weightPart + DYNAMIC_ROUNDING * absDeq);
+            }
+            lines.add(ErrorBound.atMost("max |x W^T - x^ deq(Q(W))^T| / max|x| per row", worst,
+                    "max over outputs of the sum of per-weight bounds + (0.5 + 2e-5) / 127 * sum |deq(Q(W))| (int8 activations, scale max|x| / 127)"));
+        }
+        lines.addAll(List.of(
                 ErrorBound.atMost("max |W - deq(Q(W))|", maxBound, basis),
                 ErrorBound.equal("max |W - deq(Q(W))| measured", maxError, "with the stored integers and " + scaleType + " scales"),
                 ErrorBound.atMost("||W - deq(Q(W))||_F", Math.sqrt(boundSquares), "sqrt of the sum of squared per-weight bounds"),
                 ErrorBound.equal("||W - deq(Q(W))||_F measured", frobenius, "with the stored integers and " + scaleType + " scales"),
-                ErrorBound.equal("||W - deq(Q(W))||_F / ||W||_F", norm == 0 ? 0 : frobenius / Math.sqrt(norm), "relative"));
+                ErrorBound.equal("||W - deq(Q(W))||_F / ||W||_F", norm == 0 ? 0 : frobenius / Math.sqrt(norm), "relative")));
+        return lines;
     }
 }

@@ -271,4 +271,17 @@ class ElaborationSemanticsTest {
         assertEquals(new TensorType(DType.F32, List.of(Dim.var("B"), Dim.var("S").times(2), Dim.of(3))),
                 g.outputs().getFirst().value().type());
     }
+
+    @Test
+    void statementsAfterReturnAreWarnedOnceAndNotRun() {
+        ElaboratedModel m = Fixtures.elaborate("model t version 1;\n"
+                + "block Twice(x: f32[4]) -> f32[4] {\n  return x + x;\n  y = x * x;\n  return y;\n}\n"
+                + "graph main(x: f32[4]) -> f32[4] {\n  a = Twice(x);\n  b = Twice(a);\n  return b;\n}\n");
+        List<dev.lathe.diag.Diagnostic> warnings = m.warnings().stream().filter(d -> d.code().equals("E0210")).toList();
+        assertEquals(1, warnings.size(), "one warning per definition, not per instance: " + m.warnings());
+        assertEquals(4, warnings.getFirst().span().line());
+        assertFalse(warnings.getFirst().isError());
+        assertTrue(m.graph().nodes().stream().noneMatch(n -> n.opName().equals("mul")), "the statement after return did not run");
+        assertTrue(Fixtures.elaborate("model t version 1;\ngraph main(x: f32[4]) -> f32[4] { return x; }").warnings().isEmpty());
+    }
 }

@@ -102,7 +102,7 @@ class DgqQuantizerPropertiesTest {
                             weightBound += Math.abs(x[k]) * bounds[o * n + k];
                             l1 += Math.abs(deq[o * n + k]);
                         }
-                        double bound = weightBound + xmax / 254 * l1 * (1 + 1e-6);
+                        double bound = weightBound + xmax * l1 * QuantizePass.DYNAMIC_ROUNDING;
                         double got = y.getDouble(o);
                         // plus the f32 rounding of the result
                         assertTrue(Math.abs(got - exact) <= bound + 1e-6 * (1 + Math.abs(exact)), "output " + o + ": " + got + " vs " + exact
