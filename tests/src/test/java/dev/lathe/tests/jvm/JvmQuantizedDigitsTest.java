@@ -89,6 +89,25 @@ class JvmQuantizedDigitsTest {
     }
 
     /**
+     * DGQ with activation clipping (calibration inputs and a percentile): the clip params and their
+     * min/max nodes compile with the DGQ layers, and the compiled model agrees with the interpreter.
+     */
+    @org.junit.jupiter.api.Test
+    void compiledDgqWithActivationClippingAgreesWithTheInterpreter() throws IOException {
+        String statement = "quantize(scheme = \"dgq\", group = 32, percentile = 99.0) on \"fc*.weight\"";
+        Tensor x = Npy.read(DIR.resolve("test_x.npy"));
+        PassStatement s = PassStatementText.parse(statement, "test", PassStatement.Origin.COMMAND_LINE);
+        LoadedModel m = Lathe.load(DIR.resolve("digits.model"), LoadOptions.defaults().withExtraPasses(List.of(s)));
+        Graph g = PassPipeline.standard().run(Lathe.requireBound(m), m.plan(), List.of(Map.of("x", x))).graph();
+        assertTrue(g.params().stream().anyMatch(p -> p.path().equals("fc1.weight.clip_high")), "clipping was applied");
+        Map<String, Tensor> in = Map.of("x", x);
+        Map<String, Tensor> actual = JvmCompiler.compile(g, "ClippedDgqDigits", LowerOptions.defaults(), RunOptions.defaults()).run(in);
+        JvmTestSupport.assertClose(Interpreter.run(g, in), actual, statement);
+        int right = correct(actual.get("logits"), Npy.read(DIR.resolve("test_y.npy")));
+        System.out.printf("digits %s with calibration: %d/355 correct%n", statement, right);
+    }
+
+    /**
      * What the weights file holds for fc1 ([128, 64]): the packed integers (u8 [128, 64 or 32]), the
      * scales as stored (f16 for rtn groups, f32 per channel otherwise and for DGQ), DGQ's u8 group
      * scales, asymmetric zero points as u8; never the float weight.
