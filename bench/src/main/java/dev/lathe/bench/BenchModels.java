@@ -54,12 +54,19 @@ public final class BenchModels {
 
     /**
      * A bundled example (dense f32, its passes section not applied) by benchmark key: {@code mlp_b<N>} (784-512-512-10, batch N),
+     * {@code mlp_int8_b<N>} (the same MLP after {@code quantize(bits = 8) on "**.weight"}: int8 weights, f32 per-channel scales),
      * {@code cnn_b<N>} (small CNN on 1x28x28, batch N), {@code encoder_s<S>} (2-layer encoder, batch 1,
      * sequence S) or {@code encoder_b<B>_s<S>}.
      */
     public static Prepared example(String key) {
         Random random = new Random(0x1a7e + key.hashCode());
         String k = key.toLowerCase(Locale.ROOT);
+        if (k.startsWith("mlp_int8_b")) {
+            int b = Integer.parseInt(k.substring(10));
+            List<PassStatement> int8 = List.of(dev.lathe.api.PassStatementText.parse("quantize(bits = 8) on \"**.weight\"", "<bench>",
+                    PassStatement.Origin.COMMAND_LINE));
+            return load(key, root().resolve("examples/mlp/mlp.model"), int8, Map.of("x", uniform(random, b, 784)));
+        }
         if (k.startsWith("mlp_b")) {
             int b = Integer.parseInt(k.substring(5));
             return dense(key, root().resolve("examples/mlp/mlp.model"), Map.of("x", uniform(random, b, 784)));

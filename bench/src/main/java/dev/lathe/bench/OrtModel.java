@@ -25,8 +25,13 @@ public final class OrtModel implements AutoCloseable {
     private final byte[] onnx;
 
     public OrtModel(BenchModels.Prepared model, int threads, OnnxWriter.Attention attention) throws OrtException {
+        this(model, threads, OnnxWriter.toBytes(model.graph(), attention), attention.name().toLowerCase());
+    }
+
+    /** A session on given ONNX bytes ({@code variant} names the dump file). */
+    public OrtModel(BenchModels.Prepared model, int threads, byte[] onnx, String variant) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        onnx = OnnxWriter.toBytes(model.graph(), attention);
+        this.onnx = onnx;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
@@ -34,7 +39,7 @@ public final class OrtModel implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             String dump = System.getProperty("lathe.bench.ortDump");
             if (dump != null) {
-                options.setOptimizedModelFilePath(Path.of(dump, model.key() + "-" + attention.name().toLowerCase() + ".ort.onnx").toString());
+                options.setOptimizedModelFilePath(Path.of(dump, model.key() + "-" + variant + ".ort.onnx").toString());
             }
             session = env.createSession(onnx, options);
         }

@@ -44,6 +44,8 @@ final class NodeEvaluator {
             case Node.MatMul m -> LinalgOps.matmul(value.apply(m.a()), value.apply(m.b()));
             case Node.Linear l -> LinalgOps.linear(value.apply(l.x()), value.apply(l.w()), optional(l.b(), value));
             case Node.LowRankLinear l -> LinalgOps.lowRankLinear(value.apply(l.x()), value.apply(l.a()), value.apply(l.b()), optional(l.bias(), value));
+            case Node.QuantizedLinear l when l.dgq() -> QuantOps.dgqLinear(value.apply(l.x()), value.apply(l.q()), value.apply(l.scales()),
+                    optional(l.zeros(), value), value.apply(l.groupScales()), optional(l.bias(), value), l.group());
             case Node.QuantizedLinear l -> QuantOps.quantizedLinear(value.apply(l.x()), value.apply(l.q()), value.apply(l.scales()),
                     optional(l.zeros(), value), optional(l.bias(), value), l.granularity(), l.group(), l.dynamicActivations());
             case Node.SparseLinear l -> SparseOps.sparseLinear(value.apply(l.x()), l.format(), value.apply(l.values()), value.apply(l.indices()),

@@ -1,6 +1,7 @@
 package dev.lathe.interp;
 
 import dev.lathe.ir.Node;
+import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
 import java.util.Arrays;
 
@@ -83,6 +84,44 @@ public final class QuantOps {
         return Store.doubles(x.dtype(), shape, out);
     }
 
+    /**
+     * DGQ (A8W4) {@code quantized_linear}: {@code x: [..., in]}, q u4 (with zeros) or i4 [out, in],
+     * channel scales f32 [out, 1], groupScales u8 and zeros [out, in / group]. It is the dynamic
+     * product above with channel granularity on the int8 weight
+     * {@code W8[o, i] = (q[o, i] - zero) * groupScale} (which must lie in [-128, 127]):
+     * {@code y[r, o] = sx_r * (scale[o] * Σ_i x̂[r, i] W8[o, i]) + bias[o]}, the integer sum exact.
+     */
+    public static Tensor dgqLinear(Tensor x, Tensor q, Tensor scales, Tensor zeros, Tensor groupScales, Tensor bias, long group) {
+        Tensor w8 = dgqInt8Weight(q, zeros, groupScales, group);
+        if (scales.rank() != 2 || scales.dim(0) != q.dim(0) || scales.dim(1) != 1) {
+            throw new InterpreterException("quantized_linear: channel scales " + Arrays.toString(scales.shape()) + " do not fit q " + Arrays.toString(q.shape()));
+        }
+        return quantizedLinear(x, w8, scales, null, bias, Node.QuantGranularity.CHANNEL, q.dim(1), true);
+    }
+
+    /** The int8 weight of a DGQ layer, i8 [out, in]: {@code (q - zero) * groupScale}, checked to lie in [-128, 127]. */
+    public static Tensor dgqInt8Weight(Tensor q, Tensor zeros, Tensor groupScales, long group) {
+        if (q.rank() != 2 || groupScales.rank() != 2) throw new InterpreterException("quantized_linear: q and group scales need rank 2");
+        int o = (int) q.dim(0);
+        int in = (int) q.dim(1);
+        int cols = (int) groupScales.dim(1);
+        if (groupScales.dim(0) != o || group < 1 || (long) cols * group != in) {
+            throw new InterpreterException("quantized_linear: group scales " + Arrays.toString(groupScales.shape()) + " do not fit q "
+                    + Arrays.toString(q.shape()) + " with group " + group);
+        }
+        long[] w8 = new long[o * in];
+        for (int r = 0; r < o; r++) {
+            for (int i = 0; i < in; i++) {
+                int s = r * cols + (int) (i / group);
+                long v = (q.getLong(r * in + i) - (zeros == null ? 0 : zeros.getLong(s))) * groupScales.getLong(s);
+                if (v < -128 || v > 127) throw new InterpreterException("quantized_linear: the int8 weight at [" + r + ", " + i + "] is " + v
+                        + ", outside [-128, 127]");
+                w8[r * in + i] = v;
+            }
+        }
+        return Tensor.ofLongs(DType.I8, new long[] {o, in}, w8);
+    }
+
     /** The dynamic-activation product (class comment) into {@code out} [rows, outDim]. */
     private static void dynamic(Tensor x, Tensor q, Tensor scales, Tensor zeros, Tensor bias, Node.QuantGranularity granularity, int group,
                                 int rows, int in, int outDim, double[] out) {
@@ -90,12 +129,7 @@ public final class QuantOps {
         boolean perRow = granularity != Node.QuantGranularity.TENSOR;
         long[] xq = new long[in];
         for (int r = 0; r < rows; r++) {
-            float amax = 0f;
-            for (int i = 0; i < in; i++) amax = Math.max(amax, Math.abs((float) x.getDouble(r * in + i)));
-            float sx = amax / 127f;
-            for (int i = 0; i < in; i++) {
-                xq[i] = sx == 0f || !Float.isFinite(sx) ? 0 : (long) Math.max(-127, Math.min(127, Math.rint((float) x.getDouble(r * in + i) / sx)));
-            }
+            float sx = quantizeRow(x, r * in, in, xq);
             for (int o = 0; o < outDim; o++) {
                 double acc = 0;
                 for (int g = 0; g < cols; g++) {
@@ -108,5 +142,20 @@ public final class QuantOps {
                 out[r * outDim + o] = Float.isFinite(sx) ? sx * acc + (bias == null ? 0 : bias.getDouble(o)) : Double.NaN;
             }
         }
+    }
+
+    /**
+     * Quantizes row {@code x[offset, offset + length)} to int8 into {@code xq} and returns its scale
+     * (class comment: f32 arithmetic, round half to even; 0 for a row of zeros, not finite for a row
+     * holding NaN or an infinity, whose x̂ are then 0).
+     */
+    public static float quantizeRow(Tensor x, int offset, int length, long[] xq) {
+        float amax = 0f;
+        for (int i = 0; i < length; i++) amax = Math.max(amax, Math.abs((float) x.getDouble(offset + i)));
+        float sx = amax / 127f;
+        for (int i = 0; i < length; i++) {
+            xq[i] = sx == 0f || !Float.isFinite(sx) ? 0 : (long) Math.max(-127, Math.min(127, Math.rint((float) x.getDouble(offset + i) / sx)));
+        }
+        return sx;
     }
 }

@@ -91,7 +91,8 @@ public final class IrPrinter {
                 List<String> attrs = new java.util.ArrayList<>(n.granularity() == Node.QuantGranularity.GROUP
                         ? List.of("bits=" + n.bits(), "granularity=\"group\"", "group=" + n.group())
                         : List.of("bits=" + n.bits(), "granularity=\"" + n.granularity().sourceName() + "\""));
-                if (n.dynamicActivations()) attrs.add("activations=\"dynamic\"");
+                if (n.dgq()) attrs.add("scheme=\"dgq\"");
+                else if (n.dynamicActivations()) attrs.add("activations=\"dynamic\"");
                 yield attrs;
             }
             case Node.SparseLinear n -> List.of("format=\"" + n.format() + "\"", "nnz=" + n.nnz());

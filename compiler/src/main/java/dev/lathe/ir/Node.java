@@ -263,7 +263,7 @@ public sealed interface Node {
     /**
      * A linear layer whose weight is held as integers (made by the {@code quantize} pass, DESIGN.md
      * §3): x [..., I], q [O, I] of i8 / i4 (symmetric, no zero points) or u8 / u4 (asymmetric,
-     * {@code zeros} of q's dtype with the shape of {@code scales}), scales f32 [1, 1] (tensor),
+     * {@code zeros} of q's dtype with the shape of {@code scales}), scales f32 or f16 [1, 1] (tensor),
      * [O, 1] (channel) or [O, I / group] (group), bias [O] or null. The weight it stands for is
      * {@code W[o, i] = (q[o, i] - zeros[s(o, i)]) * scales[s(o, i)]}, with {@code s(o, i)} the scale of
      * row o (row 0 for tensor) and column {@code i / group}; the result is {@code x @ transpose(W) + bias}.
@@ -271,24 +271,35 @@ public sealed interface Node {
      * {@code dynamicActivations} (pass argument {@code activations = "dynamic"}): each row of x is first
      * quantized to symmetric int8 at run time and the products are integer
      * ({@link dev.lathe.interp.QuantOps#quantizedLinear} defines it exactly); x must then be a float type.
+     *
+     * <p>With {@code groupScales} (DGQ, A8W4; null otherwise): dynamic activations, bits 4, group
+     * granularity, scales f32 [O, 1] per channel, groupScales u8 [O, I / group] small integers, and the
+     * int8 weight {@code W8[o, i] = (q[o, i] - zeros[s(o, i)]) * groupScales[s(o, i)]} in [-128, 127]:
+     * the dynamic product with channel scales on W8, see {@code dev.lathe.interp.QuantOps#dgqLinear}.
      */
     record QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
-                           Value out, Provenance provenance, boolean dynamicActivations) implements Node {
+                           Value out, Provenance provenance, boolean dynamicActivations, Value groupScales) implements Node {
         public QuantizedLinear {
             check("quantized_linear", () -> List.of(OpTyping.quantizedLinear(x.type(), q.type(), scales.type(), typeOf(zeros), typeOf(bias), bits,
-                    granularity, group)), List.of(out), x, q, scales, granularity, out, provenance);
+                    granularity, group, typeOf(groupScales))), List.of(out), x, q, scales, granularity, out, provenance);
             if (dynamicActivations && !x.type().dtype().isFloating()) {
                 throw new IllegalArgumentException("quantized_linear: dynamic activations need a float x, got " + x.type());
             }
+            if (groupScales != null && !dynamicActivations) {
+                throw new IllegalArgumentException("quantized_linear: group scales (DGQ, A8W4) need dynamic activations");
+            }
         }
 
-        /** Weight-only quantization: activations stay float. */
+        /** Weight-only quantization: activations stay float, one level of scales. */
         public QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
                                Value out, Provenance provenance) {
-            this(x, q, scales, zeros, bias, bits, granularity, group, out, provenance, false);
+            this(x, q, scales, zeros, bias, bits, granularity, group, out, provenance, false, null);
         }
 
-        public List<Value> inputs() { return present(x, q, scales, zeros, bias); }
+        /** DGQ (A8W4): two-level scales, int8 activations. */
+        public boolean dgq() { return groupScales != null; }
+
+        public List<Value> inputs() { return present(x, q, scales, zeros, bias, groupScales); }
         public List<Value> outputs() { return List.of(out); }
         public String opName() { return "quantized_linear"; }
     }

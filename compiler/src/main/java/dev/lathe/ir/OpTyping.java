@@ -213,6 +213,15 @@ public final class OpTyping {
      */
     public static TensorType quantizedLinear(TensorType x, TensorType q, TensorType scales, TensorType zeros, TensorType bias, int bits,
                                              Node.QuantGranularity granularity, long group) throws OpTypeException {
+        return quantizedLinear(x, q, scales, zeros, bias, bits, granularity, group, null);
+    }
+
+    /**
+     * As above; with {@code groupScales} (DGQ) the layer needs bits 4, group granularity, scales f32
+     * [O, 1] (per channel) and groupScales u8 [O, I / group].
+     */
+    public static TensorType quantizedLinear(TensorType x, TensorType q, TensorType scales, TensorType zeros, TensorType bias, int bits,
+                                             Node.QuantGranularity granularity, long group, TensorType groupScales) throws OpTypeException {
         String op = "quantized_linear";
         requireFloat(op, x);
         if (x.rank() == 0) throw new OpTypeException(ErrorCode.E0303, op + " needs an input of rank at least 1, got " + x);
@@ -233,8 +242,22 @@ public final class OpTyping {
             throw new OpTypeException(ErrorCode.E0303, op + ": " + granularity.sourceName() + " granularity has one group of all " + in + " inputs, got " + group);
         }
         long[] expected = {granularity == Node.QuantGranularity.TENSOR ? 1 : o, in / group};
-        if (scales.dtype() != DType.F32 || !scales.isStatic() || !java.util.Arrays.equals(scales.staticShape(), expected)) {
-            throw new OpTypeException(ErrorCode.E0301, op + " needs scales f32" + java.util.Arrays.toString(expected) + ", got " + scales);
+        if (groupScales != null) {
+            if (bits != 4 || granularity != Node.QuantGranularity.GROUP) {
+                throw new OpTypeException(ErrorCode.E0303, op + " with two-level scales (DGQ) needs bits 4 and group granularity");
+            }
+            if (groupScales.dtype() != DType.U8 || !groupScales.isStatic() || !java.util.Arrays.equals(groupScales.staticShape(), expected)) {
+                throw new OpTypeException(ErrorCode.E0301, op + " needs group scales u8" + java.util.Arrays.toString(expected) + ", got " + groupScales);
+            }
+            expected = new long[] {o, 1};
+            if (scales.dtype() != DType.F32 || !scales.isStatic() || !java.util.Arrays.equals(scales.staticShape(), expected)) {
+                throw new OpTypeException(ErrorCode.E0301, op + " with group scales needs channel scales f32" + java.util.Arrays.toString(expected)
+                        + ", got " + scales);
+            }
+            expected = groupScales.staticShape();
+        } else if ((scales.dtype() != DType.F32 && scales.dtype() != DType.F16) || !scales.isStatic()
+                || !java.util.Arrays.equals(scales.staticShape(), expected)) {
+            throw new OpTypeException(ErrorCode.E0301, op + " needs scales f32 or f16" + java.util.Arrays.toString(expected) + ", got " + scales);
         }
         if (zeros != null && (zeros.dtype() != unsigned || !zeros.isStatic() || !java.util.Arrays.equals(zeros.staticShape(), expected))) {
             throw new OpTypeException(ErrorCode.E0301, op + " needs zero points " + unsigned.sourceName() + java.util.Arrays.toString(expected) + ", got " + zeros);
@@ -695,7 +718,7 @@ public final class OpTyping {
             case Node.Linear n -> List.of(linear(n.x().type(), n.w().type(), typeOf(n.b())));
             case Node.LowRankLinear n -> List.of(lowRankLinear(n.x().type(), n.a().type(), n.b().type(), typeOf(n.bias())));
             case Node.QuantizedLinear n -> List.of(quantizedLinear(n.x().type(), n.q().type(), n.scales().type(), typeOf(n.zeros()),
-                    typeOf(n.bias()), n.bits(), n.granularity(), n.group()));
+                    typeOf(n.bias()), n.bits(), n.granularity(), n.group(), typeOf(n.groupScales())));
             case Node.SparseLinear n -> List.of(sparseLinear(n.x().type(), n.format(), n.values().type(), n.indices().type(), typeOf(n.pointers()),
                     typeOf(n.bias())));
             case Node.Reduce n -> List.of(reduce(n.kind(), n.x().type(), n.axes(), n.keepdims()));

@@ -207,14 +207,18 @@ public sealed interface Kernel {
      * {@code q} is a WEIGHT holding the packed integers (packing {@code quant:<dtype>:<k>}), {@code scales}
      * f32 and {@code zeros} (-1 when symmetric) [perRow ? n : 1, k / group]; {@code bias} is -1 when absent.
      * {@code dynamic}: activations are quantized per row to int8 at run time and the products are integer.
+     * {@code groupScales} (DGQ; -1 otherwise): f32 [n, k / group] integer group scales of a 4-bit q with
+     * {@code dynamic} set; {@code scales} are then per channel [n, 1] and the weight is the int8
+     * {@code (q - zeros) * groupScales} times the channel scale.
      * a and c are dense ([m, k] and [m, n] at offset 0).
      */
     record QuantGemm(String label, Dim m, Dim n, Dim k, int a, int q, int scales, int zeros, int bits, boolean signed, int group, boolean perRow,
-                     boolean dynamic, int bias, int c) implements Kernel {
+                     boolean dynamic, int bias, int c, int groupScales) implements Kernel {
         public List<Integer> reads() {
             List<Integer> r = new java.util.ArrayList<>(List.of(a, q, scales));
             if (zeros >= 0) r.add(zeros);
             if (bias >= 0) r.add(bias);
+            if (groupScales >= 0) r.add(groupScales);
             return r;
         }
 

@@ -69,6 +69,7 @@ public final class KernelPrinter {
                     + (r.op() == Kernel.RowOp.LAYER_NORM || r.op() == Kernel.RowOp.RMS_NORM ? " eps " + r.eps() : "");
             case Kernel.QuantGemm q -> "quant_gemm (" + q.label() + ") b" + q.c() + "[" + q.m() + ", " + q.n() + "] = b" + q.a() + "[" + q.m() + ", " + q.k()
                     + "] · deq(b" + q.q() + " " + (q.signed() ? "i" : "u") + q.bits() + ", scales b" + q.scales() + (q.zeros() >= 0 ? ", zeros b" + q.zeros() : "")
+                    + (q.groupScales() >= 0 ? ", group scales b" + q.groupScales() : "")
                     + (q.perRow() ? ", group " + q.group() : ", tensor") + ")ᵀ" + (q.bias() >= 0 ? " + b" + q.bias() : "") + (q.dynamic() ? " dynamic int8 activations" : "");
             case Kernel.LinearAttention a -> "linear_attention (" + a.label() + ") b" + a.out() + " = q b" + a.q() + ", k b" + a.k() + ", v b" + a.v()
                     + " batch " + a.batch() + " sq " + a.sq() + " sk " + a.sk() + " heads " + a.heads() + " dh " + a.dh() + " dv " + a.dv()

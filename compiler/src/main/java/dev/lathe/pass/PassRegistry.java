@@ -120,12 +120,16 @@ public final class PassRegistry {
                         new ArgInfo("calibration", ArgType.STRING, OneOf.of("minmax", "percentile", "mse"), "minmax",
                                 "how the clipping range is chosen"),
                         new ArgInfo("percentile", ArgType.FLOAT, Range.between(0, false, 100, true), null,
-                                "the percentile of |w| used as the clipping range (asymmetric: the percentiles 100 - p and p of w)")),
+                                "the percentile of |w| used as the clipping range (asymmetric: the percentiles 100 - p and p of w); with "
+                                        + "scheme = \"dgq\" and calibration inputs, the percentile of each input's |x| at which activations are clipped")),
                 TargetKind.PARAM,
                 "a float weight used only as the weight [out, in] of linear layers or only as the right operand [in, out] of "
                         + "matmul (quantized transposed; conv2d weights are not targets yet); the channel is the out dim; group needs "
-                        + "the in dim divisible by the group; activations = \"dynamic\" quantizes each row of x to int8 at run time; "
-                        + "scheme = \"dgq\" is not implemented yet (skipped with that reason); skipped as unprofitable when the integers, "
+                        + "the in dim divisible by the group; group scales are stored as f16 (the weights quantized with the "
+                        + "f16-rounded scale), tensor and channel scales as f32; activations = \"dynamic\" quantizes each row of x to "
+                        + "int8 at run time; scheme = \"dgq\" stores 4-bit weights, u8 group scales and f32 channel scales (their grid "
+                        + "search weighted by calibration inputs when given), its activations always int8 per row at run time; "
+                        + "skipped as unprofitable when the integers, "
                         + "scales and zero points take no fewer bytes than the weight",
                 List.of(
                         new Implies(is("scheme", "dgq"), "bits", 4L),

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A {@link PassReport} as text for the terminal ({@code lathe report}): a table with one row per
- * (pass, target) and a total row, then per target its rule, its error certificate or the reason
+ * (pass, target) and a total row (its result column says the rank of a lowrank target, the bits and
+ * granularity of a quantized one), then per target its rule, its error certificate or the reason
  * it was skipped. FLOPs are symbolic in the graph's named dims, as {@link dev.lathe.ir.Costs} counts them.
  */
 public final class ReportTable {
@@ -48,6 +49,10 @@ public final class ReportTable {
 
     private static String result(TargetReport t) {
         if (!t.applied()) return "skipped (" + t.reason().kind().label() + ")";
+        if (t.details().get("bits") instanceof Long bits && t.details().get("granularity") instanceof String granularity) {
+            // quantize: the bits and granularity each tensor got, as "rank r" says for lowrank
+            return "int" + bits + " " + granularity + (t.details().get("scheme") instanceof String scheme ? " " + scheme : "");
+        }
         return t.details().get("rank") instanceof Long r ? "rank " + r : "applied";
     }
 

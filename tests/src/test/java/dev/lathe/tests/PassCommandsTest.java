@@ -40,7 +40,7 @@ class PassCommandsTest {
         // fc2: 512 * 512 = 262,144 params -> 16 * (512 + 512) = 16,384.
         assertTrue(r.out().lines().anyMatch(l -> l.matches("lowrank +fc2\\.weight +rank 16 +262144 -> 16384 .*")), r.out());
         // fc3: f32[10, 512] -> i8[10, 512] plus 10 f32 scales (per channel): 20,480 -> 5,160 bytes.
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("quantize +fc3\\.weight +applied +5120 -> 5130 .* 20480 -> 5160 .*")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("quantize +fc3\\.weight +int8 channel +5120 -> 5130 .* 20480 -> 5160 .*")), r.out());
         assertTrue(r.out().contains("  max |W - deq(Q(W))| <= "), r.out());
         assertTrue(r.out().contains("  ||W - BA||_2 = "), r.out());
         assertTrue(r.out().contains("measured on 6 calibration samples"), r.out());
@@ -63,6 +63,26 @@ class PassCommandsTest {
         assertTrue(logits.get("relative_l2_error").asDouble() > 0);
         assertTrue(logits.get("accuracy_before").isNumber());
         assertEquals(669706 - 262144 + 16384 + 10, root.get("totals").get("after").get("params").asLong());
+    }
+
+    /** Issue 5's per-layer control: the later statement gives fc3 8 bits; the report lists each tensor's bits, granularity and bound. */
+    @Test
+    void reportListsEachTensorsBitsGranularityAndBound() {
+        CliTest.Result r = CliTest.lathe("report", MLP, "--pass", "quantize(bits = 4, granularity = \"group\", group = 32) on \"**.weight\"",
+                "--pass", "quantize(bits = 8) on \"fc3.weight\"");
+        assertEquals(0, r.status(), r.err());
+        // fc1 has 784 inputs, which groups of 32 do not divide: skipped, and said why
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("quantize +fc1\\.weight +skipped \\(precondition failed\\) +.*")), r.out());
+        assertTrue(r.out().contains("fc1.weight (quantize): skipped, precondition failed: group 32 does not divide its 784 inputs"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("quantize +fc2\\.weight +int4 group 32 +.*")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("quantize +fc3\\.weight +int8 channel +.*")), r.out());
+        for (String tensor : new String[] {"fc2.weight", "fc3.weight"}) {
+            String block = r.out().substring(r.out().indexOf(tensor + " (quantize)"));
+            block = block.substring(0, block.indexOf("\n\n") < 0 ? block.length() : block.indexOf("\n\n"));
+            assertTrue(block.contains("  bits: " + (tensor.equals("fc3.weight") ? 8 : 4)), block);
+            assertTrue(block.contains("  granularity: " + (tensor.equals("fc3.weight") ? "channel" : "group 32")), block);
+            assertTrue(block.contains("  max |W - deq(Q(W))| <= "), block);
+        }
     }
 
     @Test

@@ -37,6 +37,13 @@ public final class TornadoEmitter {
 
     /** Throws {@link UnsupportedOpException} when some kernel or buffer of {@code p} cannot be emitted. */
     public static void check(KernelProgram p) {
+        for (Kernel k : p.kernels()) {
+            // before the weights: a quantized layer's packed integers would otherwise be refused by their packing name
+            if (k instanceof Kernel.QuantGemm q) {
+                throw new UnsupportedOpException("quantized_linear", "the tornadovm backend does not emit quantized_linear yet (kernel '"
+                        + q.label() + "'); use --backend jvm");
+            }
+        }
         for (Buffer b : p.buffers()) {
             ArrayTypes.require(b.dtype(), "buffer '" + b.name() + "' (#" + b.id() + ")");
             if (b.kind() == Buffer.Kind.WEIGHT && !b.packing().equals(WeightPacking.NONE) && !b.packing().equals(WeightPacking.GEMM)
@@ -55,8 +62,6 @@ public final class TornadoEmitter {
                 }
                 case Kernel.LinearAttention a -> throw new UnsupportedOpException("linear_attention",
                         "the tornadovm backend does not emit linear_attention yet (kernel '" + a.label() + "'); use --backend jvm");
-                case Kernel.QuantGemm q -> throw new UnsupportedOpException("quantized_linear",
-                        "the tornadovm backend does not emit quantized_linear yet (kernel '" + q.label() + "'); use --backend jvm");
                 case Kernel.SparseGemm g -> throw new UnsupportedOpException("sparse_linear",
                         "the tornadovm backend does not emit sparse_linear yet (kernel '" + g.label() + "'); use --backend jvm");
                 case Kernel.Attention a -> {

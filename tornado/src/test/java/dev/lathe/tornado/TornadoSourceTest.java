@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lathe.api.PassStatementText;
 import dev.lathe.interp.Interpreter;
 import dev.lathe.ir.Graph;
 import dev.lathe.ir.GraphBuilder;
@@ -18,6 +19,9 @@ import dev.lathe.lower.KernelProgram;
 import dev.lathe.lower.LowerOptions;
 import dev.lathe.lower.Lowering;
 import dev.lathe.lower.UnsupportedOpException;
+import dev.lathe.pass.PassPipeline;
+import dev.lathe.pass.PassPlanner;
+import dev.lathe.pass.PassStatement;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
 import dev.lathe.testkit.TensorAssertions;
@@ -171,6 +175,17 @@ class TornadoSourceTest {
             List<String> diffs = TensorAssertions.differences(Interpreter.run(g, in), m.run(in), Tolerance.EXACT);
             assertTrue(diffs.isEmpty(), diffs.toString());
         }
+    }
+
+    @Test
+    void quantizedLayersAreRefusedClearly() {
+        Graph g = ExampleModels.load("examples/mlp/mlp.model", false);
+        PassStatement s = PassStatementText.parse("quantize(scheme = \"dgq\", group = 32) on \"fc2.weight\"", "test", PassStatement.Origin.COMMAND_LINE);
+        Graph q = PassPipeline.standard().run(g, PassPlanner.plan(List.of(s), g, Map.of())).graph();
+        KernelProgram p = Lowering.lower(q, LowerOptions.defaults());
+        UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> TornadoEmitter.check(p));
+        assertEquals("quantized_linear", e.op());
+        assertTrue(e.getMessage().contains("does not emit quantized_linear"), e.getMessage());
     }
 
     @Test

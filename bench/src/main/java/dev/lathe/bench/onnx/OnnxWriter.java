@@ -43,6 +43,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code linear}: {@code Gemm(transB = 1)} on 2-D inputs, otherwise {@code MatMul} with the
  *       weight stored transposed plus {@code Add} of the bias; {@code lowrank_linear}: two of those.
+ *   <li>8-bit {@code quantized_linear}: int8 weights with {@code DequantizeLinear} (QDQ) or
+ *       {@code DynamicQuantizeLinear} + {@code MatMulInteger} ({@link Int8}).
  *   <li>{@code gelu}: {@code 0.5 * x * (1 + Erf(x / sqrt 2))} (opset 17 has no Gelu), or the tanh form.
  *   <li>{@code attention}: either decomposed ({@code Reshape}/{@code Transpose} into heads,
  *       {@code MatMul}, {@code Mul} by the scale, {@code Softmax}, {@code MatMul}, back), or ONNX
@@ -68,8 +70,25 @@ public final class OnnxWriter {
         CONTRIB
     }
 
+    /** How 8-bit {@code quantized_linear} nodes (per-channel or per-tensor weights, not DGQ) are written. */
+    public enum Int8 {
+        /**
+         * Weight-only QDQ: {@code DequantizeLinear} of the int8 weight (per-axis scales and zero points),
+         * then {@code MatMul} and {@code Add}: the same f32 result as Lathe's weight-only layer.
+         */
+        QDQ,
+        /**
+         * What {@code onnxruntime.quantization.quantize_dynamic} emits: {@code DynamicQuantizeLinear} of
+         * the activations (u8, per tensor), {@code MatMulInteger} with the int8 weight, {@code Cast}, then
+         * {@code Mul} by the activation and weight scales and {@code Add} of the bias. Rounding the
+         * activations to 8 bits changes the result: it is compared, not required to agree.
+         */
+        DYNAMIC
+    }
+
     private final Graph graph;
     private final Attention attention;
+    private final Int8 int8;
     private final GraphProto.Builder out = GraphProto.newBuilder();
     private final Map<Integer, String> names = new HashMap<>();
     private final Map<Integer, Param> params = new HashMap<>();
@@ -78,19 +97,29 @@ public final class OnnxWriter {
     private boolean usesContrib;
     private int counter;
 
-    private OnnxWriter(Graph graph, Attention attention) {
+    private OnnxWriter(Graph graph, Attention attention, Int8 int8) {
         this.graph = graph;
         this.attention = attention;
+        this.int8 = int8;
     }
 
     /** The ONNX model of a bound graph. */
     public static ModelProto export(Graph bound, Attention attention) {
+        return export(bound, attention, Int8.QDQ);
+    }
+
+    /** The ONNX model of a bound graph, its 8-bit quantized layers written as {@code int8} says. */
+    public static ModelProto export(Graph bound, Attention attention, Int8 int8) {
         if (!bound.isBound()) throw new IllegalArgumentException("graph " + bound.name() + " has unbound params");
-        return new OnnxWriter(bound, attention).build();
+        return new OnnxWriter(bound, attention, int8).build();
     }
 
     public static byte[] toBytes(Graph bound, Attention attention) {
         return export(bound, attention).toByteArray();
+    }
+
+    public static byte[] toBytes(Graph bound, Attention attention, Int8 int8) {
+        return export(bound, attention, int8).toByteArray();
     }
 
     public static void write(Graph bound, Attention attention, Path file) throws IOException {
@@ -248,6 +277,7 @@ public final class OnnxWriter {
             }
             case Node.GlobalAvgPool n -> node("GlobalAveragePool", List.of(name(n.x())), List.of(name(n.out())));
             case Node.Attention n -> attention(n);
+            case Node.QuantizedLinear n -> quantizedLinear(n);
             case Node.Constant n -> initializer(name(n.out()), n.value());
             default -> throw new UnsupportedOperationException("the ONNX writer does not export " + node.opName());
         }
@@ -265,6 +295,54 @@ public final class OnnxWriter {
         String prod = b == null ? result : fresh("matmul");
         node("MatMul", List.of(x, wt), List.of(prod));
         if (b != null) node("Add", List.of(prod, name(b)), List.of(result));
+    }
+
+    /**
+     * An 8-bit weight-quantized linear layer (tensor or channel scales, symmetric i8 or asymmetric u8)
+     * as {@link Int8} says. The integer weight is stored transposed, [in, out], so that the scales run
+     * along axis 1 and MatMul / MatMulInteger take it as B.
+     */
+    private void quantizedLinear(Node.QuantizedLinear n) {
+        if (n.bits() != 8 || n.dgq() || n.granularity() == Node.QuantGranularity.GROUP) {
+            throw new UnsupportedOperationException("the ONNX writer exports 8-bit per-tensor or per-channel quantized_linear only");
+        }
+        Param q = params.get(n.q().id());
+        Param scales = params.get(n.scales().id());
+        Param zeros = n.zeros() == null ? null : params.get(n.zeros().id());
+        if (q == null || scales == null || (n.zeros() != null && zeros == null)) {
+            throw new UnsupportedOperationException("quantized_linear whose integers and scales are not params");
+        }
+        long[] s = q.data().shape();
+        int outDim = (int) s[0], in = (int) s[1];
+        long[] qt = new long[outDim * in];
+        for (int o = 0; o < outDim; o++) {
+            for (int i = 0; i < in; i++) qt[i * outDim + o] = q.data().getLong(o * in + i);
+        }
+        DType qType = q.data().dtype();
+        String weight = q.path() + ".T";
+        initializer(weight, Tensor.ofLongs(qType, new long[] {in, outDim}, qt));
+        boolean perChannel = n.granularity() == Node.QuantGranularity.CHANNEL;
+        long[] scaleShape = perChannel ? new long[] {outDim} : new long[0];
+        String scale = fresh(scales.path());
+        initializer(scale, Tensor.fromDoubles(DType.F32, scaleShape, scales.data().toDoubleArray()));
+        String zero = fresh(q.path() + ".zero");
+        initializer(zero, zeros == null ? Tensor.ofLongs(qType, scaleShape, new long[perChannel ? outDim : 1])
+                : Tensor.ofLongs(qType, scaleShape, zeros.data().toLongArray()));
+        String x = name(n.x());
+        String product = n.bias() == null ? name(n.out()) : fresh("qmatmul");
+        if (int8 == Int8.QDQ) {
+            String w = fresh("dequantized");
+            node("DequantizeLinear", List.of(weight, scale, zero), List.of(w), intAttr("axis", 1));
+            node("MatMul", List.of(x, w), List.of(product));
+        } else {
+            String xq = fresh("xq"), xs = fresh("x_scale"), xz = fresh("x_zero"), acc = fresh("acc"), accf = fresh("acc_f32"), ws = fresh("scale");
+            node("DynamicQuantizeLinear", List.of(x), List.of(xq, xs, xz));
+            node("MatMulInteger", List.of(xq, weight, xz, zero), List.of(acc));
+            node("Cast", List.of(acc), List.of(accf), intAttr("to", TensorProto.DataType.FLOAT.getNumber()));
+            node("Mul", List.of(xs, scale), List.of(ws));
+            node("Mul", List.of(accf, ws), List.of(product));
+        }
+        if (n.bias() != null) node("Add", List.of(product, name(n.bias())), List.of(name(n.out())));
     }
 
     private void unary(Node.Unary n) {

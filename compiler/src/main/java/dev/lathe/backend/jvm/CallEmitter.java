@@ -285,6 +285,10 @@ final class CallEmitter implements Opcodes {
 
     private void quantGemm(Kernel.QuantGemm q) {
         dims(q.m(), q.n(), q.k());
+        if (q.groupScales() >= 0) {
+            dgqGemm(q);
+            return;
+        }
         // linear|dynamic(m, a, aOff, lda, QuantMatrix w, scales, zeros, group, perRow, bias, biasOff, c, cOff, ldc, par)
         c.pushDim(q.m());
         c.pushBuffer(q.a());
@@ -324,5 +328,25 @@ final class CallEmitter implements Opcodes {
         c.pushBuffer(g.y());
         c.pushParallelism();
         m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "IIII" + F + "[I[I" + F + "L" + ACTIVATION + ";L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
+    }
+
+    private void dgqGemm(Kernel.QuantGemm q) {
+        // dgq(m, a, aOff, lda, QuantMatrix w, groupScales, zeros, group, channelScales, bias, biasOff, c, cOff, ldc, par)
+        c.pushDim(q.m());
+        c.pushBuffer(q.a());
+        m.iconst(0);
+        c.pushDim(q.k());
+        c.pushBuffer(q.q());
+        c.pushBuffer(q.groupScales());
+        c.pushBuffer(q.zeros());
+        m.iconst(q.group());
+        c.pushBuffer(q.scales());
+        c.pushBuffer(q.bias());
+        m.iconst(0);
+        c.pushBuffer(q.c());
+        m.iconst(0);
+        c.pushDim(q.n());
+        c.pushParallelism();
+        m.invokeStatic(K + "QuantGemm", "dgq", "(I" + F + "IIL" + MethodContext.QUANT_MATRIX + ";" + F + F + "I" + F + F + "I" + F + "II" + PAR + ")V");
     }
 }

@@ -15,9 +15,9 @@ import dev.lathe.pass.RuleResult;
  * // after: param fc1.weight.q: i4[128, 64]; param fc1.weight.scales: f32[128, 2]
  * h = quantized_linear(x, fc1.weight.q, fc1.weight.scales, fc1.bias, bits=4, granularity="group", group=32);
  * </pre>
+ * DGQ with clipping levels ({@link QuantizedLayer#clip}) first clips x per input channel ({@link ClipInputs}).
  */
-record QuantizeLinearWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group,
-        boolean dynamicActivations) implements Rule<Node.Linear> {
+record QuantizeLinearWeight(Value weight, QuantizedLayer layer) implements Rule<Node.Linear> {
     @Override
     public Class<Node.Linear> root() {
         return Node.Linear.class;
@@ -26,7 +26,6 @@ record QuantizeLinearWeight(Value weight, Value q, Value scales, Value zeros, in
     @Override
     public RuleResult rewrite(Node.Linear node, RewriteContext context) {
         if (!node.w().equals(weight)) return RuleResult.noMatch("the weight is not the target");
-        return RuleResult.replaceWith(new Node.QuantizedLinear(node.x(), q, scales, zeros, node.b(), bits, granularity, group, node.out(),
-                node.provenance(), dynamicActivations));
+        return layer.replace(node.x(), node.b(), node.out(), node.provenance(), context);
     }
 }

@@ -16,9 +16,9 @@ import dev.lathe.pass.RuleResult;
  * // after: param proj.q: i8[16, 64]; param proj.scales: f32[16, 1]
  * y = quantized_linear(x, proj.q, proj.scales, bits=8, granularity="channel");
  * </pre>
+ * DGQ with clipping levels ({@link QuantizedLayer#clip}) first clips x per input channel ({@link ClipInputs}).
  */
-record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group,
-        boolean dynamicActivations) implements Rule<Node.MatMul> {
+record QuantizeMatMulWeight(Value weight, QuantizedLayer layer) implements Rule<Node.MatMul> {
     @Override
     public Class<Node.MatMul> root() {
         return Node.MatMul.class;
@@ -27,7 +27,6 @@ record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, in
     @Override
     public RuleResult rewrite(Node.MatMul node, RewriteContext context) {
         if (!node.b().equals(weight)) return RuleResult.noMatch("the right operand is not the target");
-        return RuleResult.replaceWith(new Node.QuantizedLinear(node.a(), q, scales, zeros, null, bits, granularity, group, node.out(),
-                node.provenance(), dynamicActivations));
+        return layer.replace(node.a(), null, node.out(), node.provenance(), context);
     }
 }

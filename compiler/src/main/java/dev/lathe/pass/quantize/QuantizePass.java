@@ -30,16 +30,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code quantize} (LANGUAGE.md §7, issue 5), weight-only round to nearest: per target,
+ * {@code quantize} (LANGUAGE.md §7, issue 5), round to nearest (weight-only, or with dynamic int8
+ * activations) or DGQ: per target,
  * <ol>
  *   <li>the weight must still be in the graph, be a float matrix, and be used only as the weight
  *       [out, in] of {@code linear} layers or only as the right operand [in, out] of {@code matmul}s
  *       (quantized as its transpose); otherwise the target is skipped, precondition failed. A weight
  *       quantized by an earlier run (its {@code <path>.q} is in the graph) is not quantized again.
- *       {@code scheme = "dgq"} is skipped as not implemented;</li>
+ *       {@code scheme = "dgq"} is {@link #quantizeDgq};</li>
  *   <li>the clipping range of every scale cell (tensor, output row, or group of inputs in a row) comes
- *       from {@code calibration} ({@link Quantizer}); scales are f32, zero points (asymmetric) integers
- *       of the weights' type, so 0.0 is exact;</li>
+ *       from {@code calibration} ({@link Quantizer}); scales are f16 for group granularity and f32
+ *       otherwise ({@link Quantizer.Layout#scaleType}), the weights quantized with the rounded scale;
+ *       zero points (asymmetric) integers of the weights' type, so 0.0 is exact;</li>
  *   <li>the weight is replaced, in its place in the param list, by {@code <path>.q} (i8 / i4 symmetric,
  *       u8 / u4 asymmetric; i4 and u4 count two per byte), {@code <path>.scales} and, asymmetric,
  *       {@code <path>.zeros}, and each linear layer or matmul using it becomes a
@@ -62,6 +64,9 @@ public final class QuantizePass implements Pass {
     public static final String Q_SUFFIX = ".q";
     public static final String SCALES_SUFFIX = ".scales";
     public static final String ZEROS_SUFFIX = ".zeros";
+    public static final String GROUP_SCALES_SUFFIX = ".group_scales";
+    public static final String CLIP_HIGH_SUFFIX = ".clip_high";
+    public static final String CLIP_LOW_SUFFIX = ".clip_low";
 
     private static final PassInfo INFO = PassRegistry.standard().lookup(NAME).orElseThrow();
 
@@ -72,10 +77,10 @@ public final class QuantizePass implements Pass {
 
     @Override
     public PassResult run(Graph graph, List<PlannedPass> targets, PassContext context) {
-        return TargetOutcome.runEach(graph, targets, QuantizePass::quantize);
+        return TargetOutcome.runEach(graph, targets, (g, planned) -> quantize(g, planned, context));
     }
 
-    private static TargetOutcome quantize(Graph g, PlannedPass planned) {
+    private static TargetOutcome quantize(Graph g, PlannedPass planned, PassContext context) {
         String path = planned.target();
         if (!GraphEdits.hasParam(g, path)) {
             if (GraphEdits.hasParam(g, path + Q_SUFFIX)) {
@@ -90,15 +95,14 @@ public final class QuantizePass implements Pass {
         Footprint before = Footprints.ofParam(g, path);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("shape", p.type().toString());
-        boolean dynamic = "dynamic".equals(planned.arg("activations"));
-        if (!"rtn".equals(planned.arg("scheme"))) {
-            return TargetOutcome.skipped(g, planned, new SkipReason(SkipReason.Kind.NOT_IMPLEMENTED, "scheme = \"" + planned.arg("scheme") + "\" is "
-                    + SkipReason.NOT_IMPLEMENTED_MESSAGE), before, details);
-        }
+        boolean dgq = "dgq".equals(planned.arg("scheme"));
+        // scheme = "dgq" implies activations = "dynamic": its int8 activations are part of the scheme
+        boolean dynamic = dgq || "dynamic".equals(planned.arg("activations"));
+        if (!dgq && !"rtn".equals(planned.arg("scheme"))) throw new IllegalArgumentException("scheme " + planned.arg("scheme"));
         Uses uses = uses(g, p);
         if (uses.why() != null) return TargetOutcome.skipped(g, planned, SkipReason.precondition(uses.why()), before, details);
         boolean matmul = uses.kind() == Kind.MATMUL;
-        for (String suffix : List.of(Q_SUFFIX, SCALES_SUFFIX, ZEROS_SUFFIX)) {
+        for (String suffix : List.of(Q_SUFFIX, SCALES_SUFFIX, ZEROS_SUFFIX, GROUP_SCALES_SUFFIX, CLIP_HIGH_SUFFIX, CLIP_LOW_SUFFIX)) {
             if (GraphEdits.hasParam(g, path + suffix)) {
                 return TargetOutcome.skipped(g, planned, SkipReason.precondition("the graph already has a param " + path + suffix), before, details);
             }
@@ -114,6 +118,7 @@ public final class QuantizePass implements Pass {
             return TargetOutcome.skipped(g, planned, SkipReason.precondition("group " + group + " does not divide its " + n + " inputs"), before, details);
         }
         boolean symmetric = (Boolean) planned.arg("symmetric");
+        if (dgq) return quantizeDgq(g, planned, p, before, details, matmul, m, n, group, symmetric, context);
         Quantizer.Calibration calibration = switch ((String) planned.arg("calibration")) {
             case "minmax" -> new Quantizer.MinMax();
             case "percentile" -> new Quantizer.Percentile((Double) planned.arg("percentile"));
@@ -123,7 +128,7 @@ public final class QuantizePass implements Pass {
 
         Quantizer.Layout layout = Quantizer.Layout.of(m, n, granularity, group);
         long cells = layout.cells();
-        long storedBytes = packed((long) m * n, bits) + 4 * cells + (symmetric ? 0 : packed(cells, bits));
+        long storedBytes = packed((long) m * n, bits) + (long) layout.scaleType().storageBytes() * cells + (symmetric ? 0 : packed(cells, bits));
         if (storedBytes >= before.bytes()) {
             return TargetOutcome.skipped(g, planned, SkipReason.unprofitable(storedBytes + " bytes of integers, scales" + (symmetric ? "" : " and zero points")
                     + " are not fewer than the weight's " + before.bytes()), before, details);
@@ -139,7 +144,8 @@ public final class QuantizePass implements Pass {
         List<Param> replacement = new ArrayList<>();
         long[] qShape = {m, n};
         Param q = param(path + Q_SUFFIX, id, qType, qShape, Tensor.ofLongs(qType, qShape, quantized.q()), p);
-        Param scales = param(path + SCALES_SUFFIX, id + 1, DType.F32, scaleShape, Tensor.fromDoubles(DType.F32, scaleShape, quantized.scales()), p);
+        DType scaleType = layout.scaleType();
+        Param scales = param(path + SCALES_SUFFIX, id + 1, scaleType, scaleShape, Tensor.fromDoubles(scaleType, scaleShape, quantized.scales()), p);
         replacement.add(q);
         replacement.add(scales);
         Param zeros = null;
@@ -154,11 +160,107 @@ public final class QuantizePass implements Pass {
         if (matmul) details.put("layout", "the matmul operand [in, out] is stored transposed, [out, in]");
         details.put("params", String.join(", ", replacement.stream().map(r -> r.path() + ": " + r.type()).toList()));
 
+        QuantizedLayer layer = new QuantizedLayer(q.value(), scales.value(), zeros == null ? null : zeros.value(), bits, granularity, group,
+                dynamic, null, null);
+        return replace(g, planned, p, replacement, matmul, layer, before, details,
+                certificate(w, quantized, calibration, scaleType.sourceName(), dynamic, n));
+    }
+
+    /**
+     * {@code scheme = "dgq"} (A8W4, {@link DgqQuantizer}): u4 weights with u4 zero points (i4 without,
+     * symmetric), u8 group scales and f32 channel scales, as {@code <path>.q}, {@code .zeros},
+     * {@code .group_scales} and {@code .scales} [out, 1]; the layer's activations become int8 per row at
+     * run time. With calibration inputs the grid search weighs each input column's error by the mean
+     * square of that input ({@link InputSample}); without, every column alike. With calibration inputs
+     * and {@code percentile = p}, each input channel i is clipped to {@code +-c_i}, c_i the p-th
+     * percentile of {@code |x_i|} on the calibration rows, before the int8 rounding ({@link ClipInputs},
+     * params {@code .clip_high} and {@code .clip_low} f32 [in]): an outlier no longer coarsens its
+     * row's int8 scale. What clipping changes is input-dependent; the certificate gives it measured
+     * on the calibration rows.
+     */
+    private static TargetOutcome quantizeDgq(Graph g, PlannedPass planned, Param p, Footprint before, Map<String, Object> details, boolean matmul,
+                                             int m, int n, int group, boolean symmetric, PassContext context) {
+        String path = planned.target();
+        int cols = n / group;
+        long storedBytes = packed((long) m * n, 4) + 4L * m + (long) m * cols + (symmetric ? 0 : packed((long) m * cols, 4));
+        if (storedBytes >= before.bytes()) {
+            return TargetOutcome.skipped(g, planned, SkipReason.unprofitable(storedBytes + " bytes of integers and scales are not fewer than the weight's "
+                    + before.bytes()), before, details);
+        }
+        double[] w = matmul ? transpose(p.data().toDoubleArray(), n, m) : p.data().toDoubleArray();
+        InputSample sample = null;
+        if (context.hasCalibration()) {
+            List<Value> inputs = GraphEdits.users(g, p.value()).stream()
+                    .map(u -> u instanceof Node.Linear l ? l.x() : ((Node.MatMul) u).a()).distinct().toList();
+            try {
+                sample = InputSample.collect(g, inputs, n, context.calibration());
+            } catch (RuntimeException e) {
+                return TargetOutcome.skipped(g, planned, SkipReason.precondition("the calibration inputs do not run: " + e.getMessage()), before, details);
+            }
+            details.put("search", "weighted by the mean square of each input on the calibration inputs");
+        }
+        // Clipping changes the function on inputs beyond the calibration percentile: only when asked for.
+        Double percentile = sample == null || !planned.has("percentile") ? null : (Double) planned.arg("percentile");
+        double[] clipLevels = percentile == null ? null : sample.clipLevels(percentile);
+        DgqQuantizer.Result result = DgqQuantizer.quantize(w, m, n, group, symmetric, sample == null ? null : sample.meanSquares());
+
+        DType qType = symmetric ? DType.I4 : DType.U4;
+        long[] cellShape = {m, cols};
+        int id = GraphEdits.nextValueId(g);
+        List<Param> replacement = new ArrayList<>();
+        long[] qShape = {m, n};
+        Param q = param(path + Q_SUFFIX, id, qType, qShape, Tensor.ofLongs(qType, qShape, result.q()), p);
+        long[] channelShape = {m, 1};
+        Param scales = param(path + SCALES_SUFFIX, id + 1, DType.F32, channelShape, Tensor.fromDoubles(DType.F32, channelShape, result.channelScales()), p);
+        Param groupScales = param(path + GROUP_SCALES_SUFFIX, id + (symmetric ? 2 : 3), DType.U8, cellShape, Tensor.ofLongs(DType.U8, cellShape, result.groupScales()), p);
+        replacement.add(q);
+        replacement.add(scales);
+        Param zeros = null;
+        if (!symmetric) {
+            zeros = param(path + ZEROS_SUFFIX, id + 2, DType.U4, cellShape, Tensor.ofLongs(DType.U4, cellShape, result.zeros()), p);
+            replacement.add(zeros);
+        }
+        replacement.add(groupScales);
+        ClipInputs clip = null;
+        if (clipLevels != null) {
+            long[] clipShape = {n};
+            double[] low = new double[n];
+            for (int i = 0; i < n; i++) {
+                clipLevels[i] = (float) clipLevels[i];
+                low[i] = -clipLevels[i];
+            }
+            Param high = param(path + CLIP_HIGH_SUFFIX, id + (symmetric ? 3 : 4), DType.F32, clipShape, Tensor.fromDoubles(DType.F32, clipShape, clipLevels), p);
+            Param lowParam = param(path + CLIP_LOW_SUFFIX, id + (symmetric ? 4 : 5), DType.F32, clipShape, Tensor.fromDoubles(DType.F32, clipShape, low), p);
+            replacement.add(high);
+            replacement.add(lowParam);
+            clip = new ClipInputs(lowParam.value(), high.value());
+            details.put("activation clipping", "each input clipped to +-(percentile " + percentile + " of its |x| on the calibration rows)");
+        }
+        details.put("bits", 4L);
+        details.put("granularity", "group " + group);
+        details.put("scheme", "dgq");
+        details.put("scales", "u8 per group x f32 per channel; activations int8 per row at run time");
+        details.put("symmetric", symmetric);
+        if (matmul) details.put("layout", "the matmul operand [in, out] is stored transposed, [out, in]");
+        details.put("params", String.join(", ", replacement.stream().map(r -> r.path() + ": " + r.type()).toList()));
+
+        List<ErrorBound> certificate = new ArrayList<>(DgqQuantizer.certificate(w, result));
+        if (clipLevels != null) certificate.add(DgqQuantizer.clippingMeasured(result, sample, clipLevels, percentile));
+        QuantizedLayer layer = new QuantizedLayer(q.value(), scales.value(), zeros == null ? null : zeros.value(), 4, QuantGranularity.GROUP, group,
+                true, groupScales.value(), clip);
+        return replace(g, planned, p, replacement, matmul, layer, before, details, certificate);
+    }
+
+    /**
+     * Puts {@code replacement} in the place of weight {@code p} in the param list and rewrites its
+     * users into {@code layer}; the report's footprint is what the replacement params take.
+     */
+    private static TargetOutcome replace(Graph g, PlannedPass planned, Param p, List<Param> replacement, boolean matmul, QuantizedLayer layer,
+                                         Footprint before, Map<String, Object> details, List<ErrorBound> certificate) {
+        String path = planned.target();
         Graph withParams = GraphEdits.addParamsAfter(g, path, replacement);
-        Value zeroValue = zeros == null ? null : zeros.value();
-        RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul
-                ? new QuantizeMatMulWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, dynamic)
-                : new QuantizeLinearWeight(p.value(), q.value(), scales.value(), zeroValue, bits, granularity, group, dynamic))).run(withParams);
+        RewriteDriver.Result rewritten = new RewriteDriver(NAME, List.of(matmul ? new QuantizeMatMulWeight(p.value(), layer)
+                : new QuantizeLinearWeight(p.value(), layer))).run(withParams);
         if (!rewritten.converged()) throw new IllegalStateException("quantize on " + path + " did not reach a fixpoint");
         Graph after = rewritten.graph();
         if (!GraphEdits.users(after, p.value()).isEmpty()) throw new IllegalStateException("quantize left uses of " + path);
@@ -169,10 +271,9 @@ public final class QuantizePass implements Pass {
             params += Costs.paramCount(r);
             bytes += Costs.bytes(r);
         }
-        Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, q.value())));
+        Footprint afterFootprint = new Footprint(params, bytes, Footprints.flops(GraphEdits.users(after, layer.q())));
         details.put("bytes", before.bytes() + " -> " + bytes + String.format(Locale.ROOT, " (%.2fx smaller)", (double) before.bytes() / bytes));
-        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate(w, quantized, calibration, dynamic, n), details),
-                rewritten.stats());
+        return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
     }
 
     /** Bytes of {@code count} integers of {@code bits} bits, 4-bit ones packed two per byte. */
@@ -232,7 +333,8 @@ public final class QuantizePass implements Pass {
     /** Activation rounding of dynamic int8, per unit of max|x| and of |deq(W)|: s / 2 with s = max|x| / 127, plus f32 slack. */
     static final double DYNAMIC_ROUNDING = (0.5 + 2e-5) / 127;
 
-    private static List<ErrorBound> certificate(double[] w, Quantizer.Quantized quantized, Quantizer.Calibration calibration, boolean dynamic, int in) {
+    private static List<ErrorBound> certificate(double[] w, Quantizer.Quantized quantized, Quantizer.Calibration calibration, String scaleType,
+                                                boolean dynamic, int in) {
         double[] deq = quantized.dequantize();
         double[] bounds = quantized.elementBounds(w);
         double maxBound = 0, boundSquares = 0, maxError = 0, errorSquares = 0, norm = 0, maxScale = 0;
@@ -266,9 +368,9 @@ public final class QuantizePass implements Pass {
         }
         lines.addAll(List.of(
                 ErrorBound.atMost("max |W - deq(Q(W))|", maxBound, basis),
-                ErrorBound.equal("max |W - deq(Q(W))| measured", maxError, "with the stored integers and f32 scales"),
+                ErrorBound.equal("max |W - deq(Q(W))| measured", maxError, "with the stored integers and " + scaleType + " scales"),
                 ErrorBound.atMost("||W - deq(Q(W))||_F", Math.sqrt(boundSquares), "sqrt of the sum of squared per-weight bounds"),
-                ErrorBound.equal("||W - deq(Q(W))||_F measured", frobenius, "with the stored integers and f32 scales"),
+                ErrorBound.equal("||W - deq(Q(W))||_F measured", frobenius, "with the stored integers and " + scaleType + " scales"),
                 ErrorBound.equal("||W - deq(Q(W))||_F / ||W||_F", norm == 0 ? 0 : frobenius / Math.sqrt(norm), "relative")));
         return lines;
     }

@@ -1,6 +1,8 @@
 package dev.lathe.pass.quantize;
 
 import dev.lathe.ir.Node.QuantGranularity;
+import dev.lathe.runtime.DType;
+import dev.lathe.runtime.HalfFloats;
 import java.util.Arrays;
 
 /**
@@ -12,7 +14,8 @@ import java.util.Arrays;
  * [-(2^(b-1) - 1), 2^(b-1) - 1] with scale {@code a / (2^(b-1) - 1)} and no zero point; asymmetric maps
  * [lo, hi], widened to contain 0, onto [0, 2^b - 1] with scale {@code (hi - lo) / (2^b - 1)} and the
  * integer zero point {@code rint(-lo / scale)}, so that 0.0 is represented exactly. Scales are rounded
- * to f32 (how they are stored) before any weight is quantized with them, so every bound below is about
+ * to their stored type ({@link Layout#scaleType}: f16 for group granularity, as GPTQ / AWQ checkpoints
+ * store them, f32 otherwise) before any weight is quantized with them, so every bound below is about
  * the stored scale. A cell whose range is 0 gets scale 1 (its weights are all 0 and stay 0).
  */
 final class Quantizer {
@@ -56,6 +59,16 @@ final class Quantizer {
             return scaleRows() * scaleCols();
         }
 
+        /**
+         * How the scales are stored: f16 for group granularity (at group 32 an f32 scale costs a whole
+         * bit per weight, an f16 one half a bit), f32 for tensor and channel, where one scale per row
+         * costs nothing worth saving and f32 keeps int8 per-channel results bit-compatible with f32-scale
+         * runtimes.
+         */
+        DType scaleType() {
+            return granularity == QuantGranularity.GROUP ? DType.F16 : DType.F32;
+        }
+
         /** The scale index of element (r, i). */
         int cellOf(int r, int i) {
             return (granularity == QuantGranularity.TENSOR ? 0 : r) * scaleCols() + i / group;
@@ -90,7 +103,7 @@ final class Quantizer {
     static final int MSE_STEPS = 51;
 
     /**
-     * Quantized weights: {@code q} row-major [m, n], {@code scales} the stored (f32-valued) scales
+     * Quantized weights: {@code q} row-major [m, n], {@code scales} the stored (f32- or f16-valued) scales
      * [R * C], {@code zeros} the zero points (null when symmetric).
      */
     record Quantized(Layout layout, Scheme scheme, long[] q, double[] scales, long[] zeros) {
@@ -148,8 +161,8 @@ final class Quantizer {
         long[] zeros = scheme.symmetric() ? null : new long[layout.cells()];
         for (int c = 0; c < layout.cells(); c++) {
             double[] values = gather(w, layout.members(c));
-            double[] range = range(values, scheme, calibration);
-            double[] sz = scaleAndZero(range[0], range[1], scheme);
+            double[] range = range(values, scheme, calibration, layout.scaleType());
+            double[] sz = scaleAndZero(range[0], range[1], scheme, layout.scaleType());
             scales[c] = sz[0];
             if (zeros != null) zeros[c] = (long) sz[1];
         }
@@ -174,30 +187,47 @@ final class Quantizer {
         return Math.clamp(v, scheme.qmin(), scheme.qmax());
     }
 
-    /** {scale, zero point} for the clipping range [lo, hi] (symmetric: [-hi, hi]); the scale rounded to f32. */
-    static double[] scaleAndZero(double lo, double hi, Scheme scheme) {
+    /** {scale, zero point} for the clipping range [lo, hi] (symmetric: [-hi, hi]); the scale rounded to {@code scaleType}. */
+    static double[] scaleAndZero(double lo, double hi, Scheme scheme, DType scaleType) {
         if (scheme.symmetric()) {
             double a = Math.max(Math.abs(lo), Math.abs(hi));
-            return new double[] {storedScale(a / scheme.qmax()), 0};
+            return new double[] {storedScale(a / scheme.qmax(), scaleType), 0};
         }
         double l = Math.min(lo, 0);
         double h = Math.max(hi, 0);
-        double s = storedScale((h - l) / scheme.qmax());
+        double s = storedScale((h - l) / scheme.qmax(), scaleType);
         double zero = Math.clamp(Math.rint(-l / s), 0, scheme.qmax());
         return new double[] {s, zero};
     }
 
-    private static double storedScale(double s) {
+    /** The smallest positive f16 (a subnormal), 2^-24. */
+    static final double F16_MIN = 0x1p-24;
+
+    /**
+     * The scale as stored: rounded to nearest f32; or rounded up to an f16, clamped to [2^-24, 65504]:
+     * rounding up keeps the min-max range representable (f16 has 11 significant bits, and far fewer
+     * below 2^-14, where rounding down could clip a range's ends by more than half a step); a zero
+     * range gets 1.
+     */
+    static double storedScale(double s, DType scaleType) {
+        if (!(s > 0) || !Double.isFinite(s)) return 1.0;
+        if (scaleType == DType.F16) {
+            double clamped = Math.clamp(s, F16_MIN, 65504.0);
+            short bits = HalfFloats.floatToF16(HalfFloats.roundToF16(clamped));
+            float f = HalfFloats.f16ToFloat(bits);
+            // positive f16 bit patterns are ordered like their values
+            return f < clamped ? HalfFloats.f16ToFloat((short) (bits + 1)) : f;
+        }
         float f = (float) s;
         return f > 0 && Float.isFinite(f) ? f : 1.0;
     }
 
     /** The clipping range {lo, hi} of one cell (symmetric: {-a, a}). */
-    static double[] range(double[] values, Scheme scheme, Calibration calibration) {
+    static double[] range(double[] values, Scheme scheme, Calibration calibration, DType scaleType) {
         return switch (calibration) {
             case MinMax m -> minMax(values, scheme);
             case Percentile p -> percentileRange(values, scheme, p.p());
-            case Mse m -> mseRange(values, scheme);
+            case Mse m -> mseRange(values, scheme, scaleType);
         };
     }
 
@@ -230,14 +260,14 @@ final class Quantizer {
         return new double[] {nearestRank(sorted, 100 - p), nearestRank(sorted, p)};
     }
 
-    private static double[] mseRange(double[] v, Scheme scheme) {
+    private static double[] mseRange(double[] v, Scheme scheme, DType scaleType) {
         double[] full = minMax(v, scheme);
         double[] best = full;
         double bestError = Double.POSITIVE_INFINITY;
         for (int k = 0; k < MSE_STEPS; k++) {
             double ratio = 1 - k / 100.0;
             double[] range = {full[0] * ratio, full[1] * ratio};
-            double[] sz = scaleAndZero(range[0], range[1], scheme);
+            double[] sz = scaleAndZero(range[0], range[1], scheme, scaleType);
             double error = 0;
             for (double x : v) {
                 double d = x - (quantizeOne(x, sz[0], (long) sz[1], scheme) - (long) sz[1]) * sz[0];

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lathe.backend.jvm.JvmCompiler;
+import dev.lathe.diag.DiagnosticException;
 import dev.lathe.interp.Interpreter;
 import dev.lathe.ir.Dim;
 import dev.lathe.ir.Graph;
@@ -22,6 +23,7 @@ import dev.lathe.ir.IrVerifier;
 import dev.lathe.ir.Node;
 import dev.lathe.ir.TensorType;
 import dev.lathe.ir.Value;
+import dev.lathe.lower.Kernel;
 import dev.lathe.lower.LowerOptions;
 import dev.lathe.lower.Lowering;
 import dev.lathe.lower.UnsupportedOpException;
@@ -53,7 +55,7 @@ class QuantizePassTest {
         ExpectedGraph e = new ExpectedGraph();
         Value x = e.input("x", f32(B, 64));
         Value q = e.param("fc1.weight.q", TensorType.of(DType.I4, new long[] {8, 64}));
-        Value scales = e.param("fc1.weight.scales", f32(8, 2));
+        Value scales = e.param("fc1.weight.scales", TensorType.of(DType.F16, new long[] {8, 2}));
         Value bias = e.param("fc1.bias", f32(8));
         Value w2 = e.param("fc2.weight", f32(4, 8));
         Value h = e.node(f32(B, 8), o -> new Node.QuantizedLinear(x, q, scales, null, bias, 4, Node.QuantGranularity.GROUP, 32, o, P));
@@ -67,9 +69,9 @@ class QuantizePassTest {
         assertTrue(t.applied());
         assertEquals(8 * 64, t.before().params());
         assertEquals(8 * 64 + 8 * 2, t.after().params());
-        // f32 [8, 64] -> i4 packed two per byte + 16 f32 scales
+        // f32 [8, 64] -> i4 packed two per byte + 16 f16 scales (group scales are f16)
         assertEquals(4L * 8 * 64, t.before().bytes());
-        assertEquals(8 * 64 / 2 + 4 * 16, t.after().bytes());
+        assertEquals(8 * 64 / 2 + 2 * 16, t.after().bytes());
         // linear and quantized_linear alike: 2 * B * 8 * 64 + B * 8 (bias)
         assertEquals(B.times(1032), t.before().flops());
         assertEquals(B.times(1032), t.after().flops());
@@ -264,5 +266,116 @@ class QuantizePassTest {
             for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * (1 + Math.abs(expected[i])), stmt + " element " + i);
             assertThrows(UnsupportedOpException.class, () -> Lowering.lower(g, LowerOptions.defaults().withRuntimeKernels(false)));
         }
+    }
+
+    @Test
+    void dgqStoresFourBitWeightsWithTwoLevelScales() {
+        PipelineResult r = Plans.run(mlp(), "quantize(scheme = \"dgq\", group = 32, symmetric = false) on \"fc1.weight\"");
+        ExpectedGraph e = new ExpectedGraph();
+        Value x = e.input("x", f32(B, 64));
+        Value q = e.param("fc1.weight.q", TensorType.of(DType.U4, new long[] {8, 64}));
+        Value scales = e.param("fc1.weight.scales", f32(8, 1));
+        Value zeros = e.param("fc1.weight.zeros", TensorType.of(DType.U4, new long[] {8, 2}));
+        Value groupScales = e.param("fc1.weight.group_scales", TensorType.of(DType.U8, new long[] {8, 2}));
+        Value bias = e.param("fc1.bias", f32(8));
+        Value w2 = e.param("fc2.weight", f32(4, 8));
+        Value h = e.node(f32(B, 8), o -> new Node.QuantizedLinear(x, q, scales, zeros, bias, 4, Node.QuantGranularity.GROUP, 32, o, P, true, groupScales));
+        Value relu = e.node(f32(B, 8), o -> new Node.Unary(Node.UnaryKind.RELU, h, o, P));
+        Value y = e.node(f32(B, 4), o -> new Node.Linear(relu, w2, null, o, P));
+        IrStructure.assertSame(e.build(y), r.graph());
+        assertTrue(IrPrinter.print(r.graph()).contains("scheme=\"dgq\""), IrPrinter.print(r.graph()));
+
+        TargetReport t = only(r);
+        assertTrue(t.applied());
+        // u4 [8, 64] packed + f32 [8, 1] + u4 [8, 2] packed + u8 [8, 2]
+        assertEquals(8 * 64 / 2 + 4 * 8 + 8 + 16, t.after().bytes());
+        assertTrue(bound(t, "max |W - deq(Q(W))|") >= bound(t, "max |W - deq(Q(W))| measured"));
+        assertTrue(bound(t, "max |(q - zero) * group scale|") == 128);
+
+        // the interpreter runs the A8W4 layer; the jvm backend lowers it to the integer kernel with the u8 group scales
+        Map<String, Tensor> in = Map.of("x", gaussian(7, 5, 64));
+        Map<String, Tensor> f32 = Interpreter.run(mlp(), in);
+        float[] want = f32.get("y").toFloatArray();
+        float[] got = Interpreter.run(r.graph(), in).get("y").toFloatArray();
+        double scale = 0, diff = 0;
+        for (int i = 0; i < want.length; i++) {
+            scale = Math.max(scale, Math.abs(want[i]));
+            diff = Math.max(diff, Math.abs(want[i] - got[i]));
+        }
+        assertTrue(diff > 0 && diff < 0.2 * scale, diff + " vs " + scale);
+        assertTrue(Lowering.lower(r.graph(), LowerOptions.defaults()).kernels().stream()
+                .anyMatch(k -> k instanceof Kernel.QuantGemm g && g.groupScales() >= 0 && g.dynamic() && g.bits() == 4));
+    }
+
+    @Test
+    void dgqNeedsFourBitGroupsWithInt8Activations() {
+        // the implications of scheme = "dgq" are argument conflicts (E0504), reported before any pass runs
+        for (String conflicting : List.of("bits = 8", "granularity = \"channel\"", "activations = \"none\"")) {
+            DiagnosticException ex = assertThrows(DiagnosticException.class,
+                    () -> Plans.run(mlp(), "quantize(scheme = \"dgq\", " + conflicting + ") on \"fc1.weight\""));
+            assertEquals("E0504", ex.diagnostics().getFirst().code(), conflicting);
+            assertTrue(ex.diagnostics().getFirst().message().contains("scheme = \"dgq\" needs"), ex.diagnostics().getFirst().message());
+        }
+    }
+
+    /** Issue 5's per-layer control: a later statement on one tensor replaces the earlier one for it. */
+    @Test
+    void aLaterStatementGivesOneLayerItsOwnBits() {
+        PipelineResult r = Plans.run(mlp(), "quantize(bits = 4, granularity = \"group\", group = 32) on \"**.weight\"",
+                "quantize(bits = 8) on \"fc2.weight\"");
+        TargetReport fc1 = target(r, "fc1.weight");
+        TargetReport fc2 = target(r, "fc2.weight");
+        assertEquals(4L, fc1.details().get("bits"));
+        assertEquals("group 32", fc1.details().get("granularity"));
+        assertEquals(8L, fc2.details().get("bits"));
+        assertEquals("channel", fc2.details().get("granularity"));
+        assertEquals(DType.I8, r.graph().param("fc2.weight.q").type().dtype());
+        assertEquals(DType.I4, r.graph().param("fc1.weight.q").type().dtype());
+        assertTrue(bound(fc1, "max |W - deq(Q(W))|") > 0 && bound(fc2, "max |W - deq(Q(W))|") > 0);
+    }
+
+    /** With calibration inputs DGQ weighs each column by its input's energy: a column whose input is silent may take any error. */
+    @Test
+    void dgqWeighsColumnsByTheirCalibrationInputs() {
+        TestGraph t = new TestGraph();
+        Value x = t.input("x", f32(B, 64));
+        Graph g = t.build(t.op("linear", x, t.param("w", gaussian(11, 4, 64))));
+        // inputs 32..63 are zero on every calibration row
+        float[] rows = gaussian(12, 16, 64).toFloatArray();
+        for (int r = 0; r < 16; r++) java.util.Arrays.fill(rows, r * 64 + 32, r * 64 + 64, 0f);
+        List<Map<String, Tensor>> calibration = List.of(Map.of("x", Tensor.ofFloats(new long[] {16, 64}, rows)));
+        String stmt = "quantize(scheme = \"dgq\", group = 32) on \"w\"";
+        TargetReport plain = only(Plans.run(g, stmt));
+        TargetReport weighted = only(Plans.runWithRound(g, calibration, stmt));
+        assertTrue(weighted.applied() && weighted.details().containsKey("search"), weighted.toString());
+        assertTrue(!plain.details().containsKey("search"));
+        // the certificate holds either way
+        assertTrue(bound(weighted, "max |W - deq(Q(W))| measured") <= bound(weighted, "max |W - deq(Q(W))|"));
+    }
+
+    /**
+     * DGQ with calibration and a percentile clips each input at that percentile of its |x| first: at
+     * percentile 100 nothing on the calibration rows is clipped, so they give exactly the unclipped
+     * layer's outputs; at 50 half of them are, and the certificate measures what that moves.
+     */
+    @Test
+    void dgqClipsActivationOutliersAtACalibrationPercentile() {
+        TestGraph t = new TestGraph();
+        Value x = t.input("x", f32(B, 64));
+        Graph g = t.build(t.op("linear", x, t.param("w", gaussian(13, 4, 64))));
+        Tensor rows = gaussian(14, 16, 64);
+        List<Map<String, Tensor>> calibration = List.of(Map.of("x", rows));
+        PipelineResult unclipped = Plans.runWithRound(g, calibration, "quantize(scheme = \"dgq\", group = 32) on \"w\"");
+        PipelineResult all = Plans.runWithRound(g, calibration, "quantize(scheme = \"dgq\", group = 32, percentile = 100.0) on \"w\"");
+        PipelineResult half = Plans.runWithRound(g, calibration, "quantize(scheme = \"dgq\", group = 32, percentile = 50.0) on \"w\"");
+        assertEquals(DType.F32, all.graph().param("w.clip_high").type().dtype());
+        assertTrue(IrPrinter.print(all.graph()).contains(" = min(") && IrPrinter.print(all.graph()).contains(" = max("), IrPrinter.print(all.graph()));
+        Map<String, Tensor> in = Map.of("x", rows);
+        assertEquals(Interpreter.run(unclipped.graph(), in), Interpreter.run(all.graph(), in));
+        assertEquals(0.0, bound(only(all), "max |y(clip(x)) - y(x)| on the calibration rows"));
+        assertTrue(bound(only(half), "max |y(clip(x)) - y(x)| on the calibration rows") > 0);
+        // 16 rows: the 8th smallest |x_i| is the level, so 8 of 16 values per input lie above it (no ties in Gaussian data)
+        assertTrue(only(half).certificate().getLast().basis().contains(" 512 of 1024 calibration values clipped"), only(half).toString());
+        assertTrue(!Interpreter.run(unclipped.graph(), in).equals(Interpreter.run(half.graph(), in)));
     }
 }

@@ -103,7 +103,9 @@ class QuantizerPropertiesTest {
                         double perGroup = maxBound(w, Quantizer.Layout.of(m, n, QuantGranularity.GROUP, group), s);
                         double perChannel = maxBound(w, Quantizer.Layout.of(m, n, QuantGranularity.CHANNEL, n), s);
                         double perTensor = maxBound(w, Quantizer.Layout.of(m, n, QuantGranularity.TENSOR, n), s);
-                        assertTrue(perGroup <= perChannel && perChannel <= perTensor, perGroup + " <= " + perChannel + " <= " + perTensor);
+                        // group scales are f16, rounded up: at most one f16 step (2^-10 relative, 2^-24 below 2^-14) above the f32 ones
+                        assertTrue(perGroup <= perChannel * (1 + 0x1p-10) + 0x1p-25 && perChannel <= perTensor,
+                                perGroup + " <= " + perChannel + " <= " + perTensor);
                     }
                 });
     }

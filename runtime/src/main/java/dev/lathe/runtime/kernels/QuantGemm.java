@@ -17,6 +17,10 @@ package dev.lathe.runtime.kernels;
  *       {@code C[i, o] = (float) (sx_i · Σ_g s_og (Σ_{p∈g} x̂_ip q_op - z_og Σ_{p∈g} x̂_ip) + bias_o)}.
  *       The integer sums are exact whatever the order, so the scalar and vector versions agree up to
  *       the double rescale, and with the interpreter's {@code quantized_linear} (activations "dynamic").</li>
+ *   <li>{@link #dgq}: DGQ (A8W4), a 4-bit W with u8 group scales and f32 channel scales: {@link #dynamic}
+ *       with channel scales on the int8 weight {@code (q - zero) · groupScale} ({@link QuantMatrix#int8},
+ *       made once per weight), so the integer sums are exact and the scalar and vector paths are those
+ *       of {@link #dynamic}.</li>
  * </ul>
  * Thread-safe; the scalar or vector implementation is picked by {@link Kernels}.
  */
@@ -53,6 +57,19 @@ public final class QuantGemm {
         } else {
             QuantGemmScalar.dynamic(m, a, aOff, lda, cells, bias, biasOff, c, cOff, ldc, par);
         }
+    }
+
+    /**
+     * DGQ: {@code C[i, o] = (float) (sx_i · channelScales[o] · Σ_p x̂_ip W8[o, p] + bias_o)} with
+     * {@code W8 = (q - zeros) · groupScales} per cell {@code (o, p / group)} of [n, k / group]
+     * ({@code zeros} null: symmetric); {@code w} holds 4-bit q.
+     */
+    public static void dgq(int m, float[] a, int aOff, int lda, QuantMatrix w, float[] groupScales, float[] zeros, int group, float[] channelScales,
+                           float[] bias, int biasOff, float[] c, int cOff, int ldc, Parallelism par) {
+        if (w == null || groupScales == null) throw new IllegalArgumentException("weight and group scales must not be null");
+        if (w.bits() != 4) throw new IllegalArgumentException("DGQ needs a 4-bit weight, got " + w);
+        QuantMatrix w8 = w.int8(groupScales, zeros, group);
+        dynamic(m, a, aOff, lda, w8, channelScales, null, Math.max(1, w.k()), true, bias, biasOff, c, cOff, ldc, par);
     }
 
     /**

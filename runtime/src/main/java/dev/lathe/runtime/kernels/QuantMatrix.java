@@ -20,6 +20,7 @@ public final class QuantMatrix {
     /** 8 bits: q - {@link #offset8()}; 4 bits: the stored nibbles. */
     private final byte[] data;
     private volatile PackedMatrix[] exactPanels;
+    private volatile Int8Form int8Form;
 
     private QuantMatrix(int n, int k, int bits, boolean signed, byte[] data) {
         this.n = n;
@@ -131,6 +132,47 @@ public final class QuantMatrix {
             }
             exactPanels = p;
             return p;
+        }
+    }
+
+    /**
+     * The int8 weight of a DGQ layer (A8W4) stored as this 4-bit matrix with u8 group scales:
+     * {@code W8[o, i] = (q[o, i] - zeros[c]) * groupScales[c]}, c = {@code o * (k / group) + i / group}
+     * ({@code zeros} null: symmetric), as an i8 matrix. Made on first use and kept for the same
+     * arrays; an int8 weight outside [-128, 127] is an {@link IllegalArgumentException}.
+     */
+    public QuantMatrix int8(float[] groupScales, float[] zeros, int group) {
+        Int8Form f = int8Form;
+        if (f != null && f.matches(groupScales, zeros, group)) return f.w8();
+        synchronized (this) {
+            f = int8Form;
+            if (f != null && f.matches(groupScales, zeros, group)) return f.w8();
+            if (group < 1 || k % group != 0) throw new IllegalArgumentException("group " + group + " does not divide k = " + k);
+            int cols = k / group;
+            if (groupScales.length < n * cols || (zeros != null && zeros.length < n * cols)) {
+                throw new IllegalArgumentException("group scales and zeros need " + n * cols + " values");
+            }
+            byte[] w8 = new byte[Math.multiplyExact(n, k)];
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < k; i++) {
+                    int c = o * cols + i / group;
+                    float v = (get(o, i) - (zeros == null ? 0f : zeros[c])) * groupScales[c];
+                    if (!(v >= -128 && v <= 127) || v != Math.rint(v)) {
+                        throw new IllegalArgumentException("the int8 weight at [" + o + ", " + i + "] is " + v + ", not an integer in [-128, 127]");
+                    }
+                    w8[o * k + i] = (byte) v;
+                }
+            }
+            f = new Int8Form(groupScales, zeros, group, new QuantMatrix(n, k, 8, true, w8));
+            int8Form = f;
+            return f.w8();
+        }
+    }
+
+    /** {@link #int8}'s result with the arrays it was made from (compared by identity: they are load-time weights). */
+    private record Int8Form(float[] groupScales, float[] zeros, int group, QuantMatrix w8) {
+        boolean matches(float[] gs, float[] z, int g) {
+            return gs == groupScales && z == zeros && g == group;
         }
     }
 

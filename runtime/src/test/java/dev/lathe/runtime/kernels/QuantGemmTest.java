@@ -3,6 +3,7 @@ package dev.lathe.runtime.kernels;
 import static dev.lathe.runtime.kernels.Close.assertClose;
 import static dev.lathe.runtime.kernels.Close.scaleFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -195,6 +196,54 @@ class QuantGemmTest {
             QuantGemm.linear(m, a, 0, 64, l.matrix(), l.scales(), null, 32, true, l.bias(), 0, c, 0, 48, Parallelism.SERIAL);
             assertClose("linear m=" + m, reference(m, a, 64, l), c, 0, m, 48, 48, 4);
         }
+    }
+
+    /**
+     * DGQ: 4-bit q with u8 group scales and f32 channel scales through the facade (GEMV and GEMM row
+     * counts, k beyond one exact chunk), against an independent computation: per-row int8, the exact
+     * integer sum of x̂ (q - z) gs, then sx · channel scale.
+     */
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void dgqSumsTheInt8WeightExactly(boolean signed) {
+        Random r = new Random(signed ? 11 : 12);
+        int[][] shapes = {{1, 40, 64}, {3, 33, 96}, {17, 65, 128}, {2, 20, 1504}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2], group = 32, cols = k / group;
+            Layer l = Layer.random(r, n, k, 4, signed, group, true, true);
+            float[] gs = new float[n * cols];
+            // |q - z| <= 8 (i4) or 15 (u4): group scales up to 16 or 8 keep W8 in [-128, 127]
+            for (int i = 0; i < gs.length; i++) gs[i] = 1 + r.nextInt(signed ? 16 : 8);
+            float[] channel = new float[n];
+            for (int o = 0; o < n; o++) channel[o] = 1e-3f + r.nextFloat() * 1e-2f;
+            float[] a = Close.random(r, m * k);
+            if (m > 2) java.util.Arrays.fill(a, k, 2 * k, 0f);
+            float[] c = new float[m * n];
+            QuantMatrix w = l.matrix();
+            QuantGemm.dgq(m, a, 0, k, w, gs, l.zeros(), group, channel, l.bias(), 0, c, 0, n, Parallelism.of(2));
+            assertSame(w.int8(gs, l.zeros(), group), w.int8(gs, l.zeros(), group), "the int8 weight is made once");
+            for (int i = 0; i < m; i++) {
+                float amax = 0;
+                for (int p = 0; p < k; p++) amax = Math.max(amax, Math.abs(a[i * k + p]));
+                float sx = amax / 127f;
+                for (int o = 0; o < n; o++) {
+                    long dot = 0;
+                    for (int p = 0; p < k; p++) {
+                        long xq = sx == 0 ? 0 : (long) Math.max(-127, Math.min(127, Math.rint(a[i * k + p] / sx)));
+                        int cell = o * cols + p / group;
+                        dot += xq * (l.q()[o * k + p] - (long) (l.zeros() == null ? 0 : l.zeros()[cell])) * (long) gs[cell];
+                    }
+                    double expected = sx * ((double) channel[o] * dot) + l.bias()[o];
+                    assertEquals((float) expected, c[i * n + o], Math.ulp((float) expected) + 1e-6 * Math.abs(expected) + 1e-30,
+                            m + "x" + n + "x" + k + " row " + i + " out " + o);
+                }
+            }
+        }
+        // an int8 weight outside [-128, 127] is refused
+        QuantMatrix w = QuantMatrix.of(QuantMatrix.pack(new long[] {-8, 1}, 1, 2, 4, true), 1, 2, 4, true);
+        assertThrows(IllegalArgumentException.class, () -> w.int8(new float[] {17}, null, 2));
+        assertThrows(IllegalArgumentException.class, () -> QuantGemm.dgq(1, new float[2], 0, 2, QuantMatrix.of(new byte[2], 1, 2, 8, true),
+                new float[] {1}, null, 2, new float[1], null, 0, new float[1], 0, 1, Parallelism.SERIAL));
     }
 
     @Test
