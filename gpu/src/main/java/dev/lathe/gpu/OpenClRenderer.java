@@ -62,7 +62,7 @@ public final class OpenClRenderer {
                 case Kernel.Gemm g -> { }
                 case Kernel.BatchedMatMul b -> { }
                 case Kernel.Rows r -> { }
-                case Kernel.Conv c -> throw unsupported("conv2d", k);
+                case Kernel.Conv c -> actCode(c.activation());
                 case Kernel.Attention a -> {
                     if (a.mask() >= 0) {
                         throw new UnsupportedOpException("attention", "the opencl backend does not render masked attention yet (kernel '" + a.label()
@@ -142,6 +142,7 @@ public final class OpenClRenderer {
                 case Kernel.BatchedMatMul b -> batched(env, b, name, src);
                 case Kernel.Rows r -> rows(env, r, name, src);
                 case Kernel.Attention a -> attention(env, a, name, src);
+                case Kernel.Conv c -> ConvRenderer.render(env, c, name, src);
                 default -> throw new AssertionError(k);
             };
             if (l != null) launches.add(l);
@@ -153,7 +154,7 @@ public final class OpenClRenderer {
         return d.evaluate(env);
     }
 
-    private static String params(List<Integer> bufs, int writes) {
+    static String params(List<Integer> bufs, int writes) {
         return params(null, bufs, writes);
     }
 
@@ -168,13 +169,13 @@ public final class OpenClRenderer {
         return sb.toString();
     }
 
-    private static List<Integer> distinct(List<Integer> ids) {
+    static List<Integer> distinct(List<Integer> ids) {
         List<Integer> out = new ArrayList<>();
         for (int id : ids) if (id != -1 && !out.contains(id)) out.add(id);
         return out;
     }
 
-    private static int actCode(String act) {
+    static int actCode(String act) {
         return switch (act) {
             case "NONE" -> 0;
             case "RELU" -> 1;
