@@ -1,12 +1,10 @@
 package dev.lathe.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lathe.lower.KernelProgram;
 import dev.lathe.lower.Lowering;
-import dev.lathe.lower.UnsupportedOpException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +29,16 @@ class OpenClRendererTest {
         assertTrue(src.contains("lt_act(1, "), "relu fused into the GEMM epilogue:\n" + src);
     }
 
+    /** The cnn's convolutions (16 and 32 output channels) take float8 blocks: one work-item per (batch, 8 channels, pixel). */
     @Test
-    void convIsRefusedAtCompileTime() {
+    void cnnConvolutionsRenderWithFloat8OverOutputChannels() {
         KernelProgram cnn = Lowering.lower(OpenClTestSupport.load("examples/cnn/small_cnn.model"));
-        assertEquals("conv2d", assertThrows(UnsupportedOpException.class, () -> OpenClRenderer.check(cnn, true)).op());
+        OpenClRenderer.Rendered r = OpenClRenderer.render(cnn, Map.of("B", 2L), true);
+        java.util.List<OpenClRenderer.Launch> convs = r.launches().stream().filter(l -> l.label().startsWith("conv")).toList();
+        assertEquals(2, convs.size(), r.source());
+        assertEquals(2 * (16 / 8) * 28 * 28, convs.get(0).global()[0]);
+        assertEquals(2 * (32 / 8) * 14 * 14, convs.get(1).global()[0]);
+        assertTrue(r.source().contains("float8 acc"), r.source());
     }
 
     /** The encoder's attention renders as one online-softmax kernel: one work-item per (batch, head, query row). */
