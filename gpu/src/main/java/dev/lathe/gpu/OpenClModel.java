@@ -45,7 +45,7 @@ public final class OpenClModel implements AutoCloseable {
 
     /** One rendered and built program for one binding of the dims; {@code errors} (null when no kernel can fail) holds a run-time error's code and value. */
     private record Specialized(cl_program program, List<cl_kernel> kernels, List<OpenClRenderer.Launch> launches, Map<Integer, cl_mem> mems,
-                               List<cl_mem> owned, Map<String, Long> env, cl_mem errors, List<String> errorMessages) {}
+                               List<cl_mem> owned, Map<String, Long> env, cl_mem errors, List<String> errorMessages, List<cl_mem> scratch) {}
 
     /** Checks the program renders (else {@link dev.lathe.lower.UnsupportedOpException}), then uploads its weights. */
     public OpenClModel(KernelProgram program, OpenClDevice device) {
@@ -106,7 +106,8 @@ public final class OpenClModel implements AutoCloseable {
                 cl_kernel k = s.kernels.get(i);
                 for (int a = 0; a < l.args().size(); a++) {
                     int id = l.args().get(a);
-                    cl_mem mem = id == OpenClRenderer.ERRORS ? s.errors : id <= -2 ? transposed.get(-2 - id) : s.mems.get(id);
+                    int scratch = OpenClRenderer.scratchIndex(id);
+                    cl_mem mem = id == OpenClRenderer.ERRORS ? s.errors : scratch >= 0 ? s.scratch.get(scratch) : id <= -2 ? transposed.get(-2 - id) : s.mems.get(id);
                     clSetKernelArg(k, a, Sizeof.cl_mem, Pointer.to(mem));
                 }
                 cl_event ev = new cl_event();
@@ -215,7 +216,13 @@ public final class OpenClModel implements AutoCloseable {
             errors = device.allocate(2L * Sizeof.cl_long);
             owned.add(errors);
         }
-        return new Specialized(prog, kernels, r.launches(), mems, owned, env, errors, r.errors());
+        List<cl_mem> scratch = new ArrayList<>();
+        for (OpenClRenderer.Scratch sc : r.scratch()) {
+            cl_mem m = sc.init() != null ? device.upload(sc.init()) : device.allocate(sc.bytes());
+            scratch.add(m);
+            owned.add(m);
+        }
+        return new Specialized(prog, kernels, r.launches(), mems, owned, env, errors, r.errors(), scratch);
     }
 
     private static long bytes(Buffer b, Map<String, Long> env) {

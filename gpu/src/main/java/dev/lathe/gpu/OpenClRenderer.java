@@ -38,7 +38,21 @@ public final class OpenClRenderer {
      * Source plus launches in order; {@code errors} are the messages of the run-time errors the kernels
      * may raise (a {@code %d} for the offending value), error code i + 1 for entry i.
      */
-    public record Rendered(String source, List<Launch> launches, List<String> errors) {}
+    public record Rendered(String source, List<Launch> launches, List<String> errors, List<Scratch> scratch) {}
+
+    /** A device buffer of {@code bytes} private to one rendered program; {@code init} (or null) its initial doubles. */
+    public record Scratch(long bytes, double[] init) {}
+
+    /** The launch argument standing for scratch buffer {@code i} of {@link Rendered#scratch()}. */
+    public static int scratchArg(int i) {
+        return ERRORS + 1 + i;
+    }
+
+    /** The scratch index of a launch argument, or -1 when it is not a scratch buffer. */
+    public static int scratchIndex(int arg) {
+        long i = (long) arg - ERRORS - 1;
+        return arg != ERRORS && i < 1 << 20 ? (int) i : -1;
+    }
 
     /** The launch argument standing for the error buffer ({@code long[2]}: error code, value) of the kernels that can fail. */
     public static final int ERRORS = Integer.MIN_VALUE;
@@ -70,7 +84,7 @@ public final class OpenClRenderer {
                 case Kernel.Rows r -> { }
                 case Kernel.Conv c -> actCode(c.activation());
                 case Kernel.Attention a -> { }
-                case Kernel.LinearAttention a -> throw unsupported("linear_attention", k);
+                case Kernel.LinearAttention a -> LinearAttentionRenderer.check(a, fp64);
             }
         }
     }
@@ -147,6 +161,7 @@ public final class OpenClRenderer {
         StringBuilder src = new StringBuilder(PREAMBLE);
         List<Launch> launches = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        List<Scratch> scratch = new ArrayList<>();
         for (int i = 0; i < p.kernels().size(); i++) {
             Kernel k = p.kernels().get(i);
             String name = "k" + i;
@@ -157,11 +172,15 @@ public final class OpenClRenderer {
                 case Kernel.Rows r -> rows(env, r, name, src);
                 case Kernel.Attention a -> attention(p, env, a, name, src);
                 case Kernel.Conv c -> ConvRenderer.render(env, c, name, src);
+                case Kernel.LinearAttention a -> {
+                    launches.addAll(LinearAttentionRenderer.render(env, a, name, src, scratch));
+                    yield null;
+                }
                 default -> throw new AssertionError(k);
             };
             if (l != null) launches.add(l);
         }
-        return new Rendered(src.toString(), launches, List.copyOf(errors));
+        return new Rendered(src.toString(), launches, List.copyOf(errors), List.copyOf(scratch));
     }
 
     static long ev(Dim d, Map<String, Long> env) {
@@ -180,6 +199,10 @@ public final class OpenClRenderer {
             int id = bufs.get(j);
             if (id == ERRORS) {
                 sb.append("__global long* lt_err");
+                continue;
+            }
+            if (scratchIndex(id) >= 0) {
+                sb.append("__global real* lt_s").append(scratchIndex(id));
                 continue;
             }
             String type = p != null && id >= 0 ? DeviceArrays.cType(p.buffer(id).dtype()) : "float";
