@@ -57,8 +57,8 @@ public final class OpenClModel implements AutoCloseable {
             if (b.kind() != Buffer.Kind.WEIGHT) continue;
             Tensor t = program.weights().get(b.name());
             if (t == null) throw new IllegalStateException("no data for weight '" + b.name() + "'");
-            if (b.dtype() != DType.F32) {
-                weights.put(b.id(), device.upload(DeviceArrays.of(t, b.dtype())));
+            if (DeviceArrays.of(b) != DeviceArrays.Element.FLOAT || b.dtype() != DType.F32) {
+                weights.put(b.id(), device.upload(DeviceArrays.of(t, DeviceArrays.of(b))));
                 continue;
             }
             float[] data = t.toFloatArray();
@@ -226,7 +226,7 @@ public final class OpenClModel implements AutoCloseable {
     }
 
     private static long bytes(Buffer b, Map<String, Long> env) {
-        return b.size().evaluate(env) * DeviceArrays.elementBytes(b.dtype());
+        return b.size().evaluate(env) * DeviceArrays.of(b).bytes;
     }
 
     @Override

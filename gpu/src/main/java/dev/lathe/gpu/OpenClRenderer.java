@@ -205,7 +205,7 @@ public final class OpenClRenderer {
                 sb.append("__global real* lt_s").append(scratchIndex(id));
                 continue;
             }
-            String type = p != null && id >= 0 ? DeviceArrays.cType(p.buffer(id).dtype()) : "float";
+            String type = p != null && id >= 0 ? DeviceArrays.cType(p.buffer(id)) : "float";
             sb.append("__global ").append(id == writes ? "" : "const ").append(type).append("* ").append(id <= -2 ? "bt" + (-2 - id) : "b" + id);
         }
         return sb.toString();
