@@ -45,7 +45,7 @@ final class NodeEvaluator {
             case Node.Linear l -> LinalgOps.linear(value.apply(l.x()), value.apply(l.w()), optional(l.b(), value));
             case Node.LowRankLinear l -> LinalgOps.lowRankLinear(value.apply(l.x()), value.apply(l.a()), value.apply(l.b()), optional(l.bias(), value));
             case Node.QuantizedLinear l -> QuantOps.quantizedLinear(value.apply(l.x()), value.apply(l.q()), value.apply(l.scales()),
-                    optional(l.zeros(), value), optional(l.bias(), value), l.granularity(), l.group());
+                    optional(l.zeros(), value), optional(l.bias(), value), l.granularity(), l.group(), l.dynamicActivations());
             case Node.SparseLinear l -> SparseOps.sparseLinear(value.apply(l.x()), l.format(), value.apply(l.values()), value.apply(l.indices()),
                     optional(l.pointers(), value), optional(l.bias(), value));
             case Node.Reduce r -> reduce(r, value.apply(r.x()));

@@ -87,9 +87,13 @@ public final class IrPrinter {
             case Node.MatMul n -> List.of();
             case Node.Linear n -> List.of();
             case Node.LowRankLinear n -> List.of("rank=" + n.rank());
-            case Node.QuantizedLinear n -> n.granularity() == Node.QuantGranularity.GROUP
-                    ? List.of("bits=" + n.bits(), "granularity=\"group\"", "group=" + n.group())
-                    : List.of("bits=" + n.bits(), "granularity=\"" + n.granularity().sourceName() + "\"");
+            case Node.QuantizedLinear n -> {
+                List<String> attrs = new java.util.ArrayList<>(n.granularity() == Node.QuantGranularity.GROUP
+                        ? List.of("bits=" + n.bits(), "granularity=\"group\"", "group=" + n.group())
+                        : List.of("bits=" + n.bits(), "granularity=\"" + n.granularity().sourceName() + "\""));
+                if (n.dynamicActivations()) attrs.add("activations=\"dynamic\"");
+                yield attrs;
+            }
             case Node.SparseLinear n -> List.of("format=\"" + n.format() + "\"", "nnz=" + n.nnz());
             case Node.Reduce n -> List.of("axes=" + n.axes(), "keepdims=" + n.keepdims());
             case Node.ArgMax n -> List.of("axis=" + n.axis(), "keepdims=" + n.keepdims());

@@ -268,12 +268,24 @@ public sealed interface Node {
      * {@code W[o, i] = (q[o, i] - zeros[s(o, i)]) * scales[s(o, i)]}, with {@code s(o, i)} the scale of
      * row o (row 0 for tensor) and column {@code i / group}; the result is {@code x @ transpose(W) + bias}.
      * {@code group} is the number of inputs sharing a scale: I for tensor and channel.
+     * {@code dynamicActivations} (pass argument {@code activations = "dynamic"}): each row of x is first
+     * quantized to symmetric int8 at run time and the products are integer
+     * ({@link dev.lathe.interp.QuantOps#quantizedLinear} defines it exactly); x must then be a float type.
      */
     record QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
-                           Value out, Provenance provenance) implements Node {
+                           Value out, Provenance provenance, boolean dynamicActivations) implements Node {
         public QuantizedLinear {
             check("quantized_linear", () -> List.of(OpTyping.quantizedLinear(x.type(), q.type(), scales.type(), typeOf(zeros), typeOf(bias), bits,
                     granularity, group)), List.of(out), x, q, scales, granularity, out, provenance);
+            if (dynamicActivations && !x.type().dtype().isFloating()) {
+                throw new IllegalArgumentException("quantized_linear: dynamic activations need a float x, got " + x.type());
+            }
+        }
+
+        /** Weight-only quantization: activations stay float. */
+        public QuantizedLinear(Value x, Value q, Value scales, Value zeros, Value bias, int bits, QuantGranularity granularity, long group,
+                               Value out, Provenance provenance) {
+            this(x, q, scales, zeros, bias, bits, granularity, group, out, provenance, false);
         }
 
         public List<Value> inputs() { return present(x, q, scales, zeros, bias); }

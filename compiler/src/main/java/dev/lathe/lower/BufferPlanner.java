@@ -122,6 +122,8 @@ final class BufferPlanner {
                     r.eps(), f.applyAsInt(r.out()));
             case Kernel.Attention a -> new Kernel.Attention(a.label(), f.applyAsInt(a.q()), f.applyAsInt(a.k()), f.applyAsInt(a.v()), a.batch(), a.sq(), a.sk(),
                     a.heads(), a.dh(), a.dv(), a.scale(), a.causal(), f.applyAsInt(a.mask()), a.additiveMask(), a.maskStrides(), f.applyAsInt(a.out()));
+            case Kernel.QuantGemm q -> new Kernel.QuantGemm(q.label(), q.m(), q.n(), q.k(), f.applyAsInt(q.a()), f.applyAsInt(q.q()), f.applyAsInt(q.scales()),
+                    f.applyAsInt(q.zeros()), q.bits(), q.signed(), q.group(), q.perRow(), q.dynamic(), f.applyAsInt(q.bias()), f.applyAsInt(q.c()));
             case Kernel.LinearAttention a -> new Kernel.LinearAttention(a.label(), f.applyAsInt(a.q()), f.applyAsInt(a.k()), f.applyAsInt(a.v()), a.batch(),
                     a.sq(), a.sk(), a.heads(), a.dh(), a.dv(), a.method(), a.size(), a.seed(), a.causal(), a.scale(), f.applyAsInt(a.out()));
         };

@@ -191,4 +191,26 @@ public sealed interface Kernel {
             return List.of(out);
         }
     }
+
+    /**
+     * A linear layer with a quantized weight (runtime {@code QuantGemm}): {@code c[m, n] = a[m, k] · deq(q)ᵀ + bias}
+     * with {@code deq(q)[o, i] = (q[o, i] - zeros) * scales} of cell {@code (perRow ? o : 0, i / group)}.
+     * {@code q} is a WEIGHT holding the packed integers (packing {@code quant:<dtype>:<k>}), {@code scales}
+     * f32 and {@code zeros} (-1 when symmetric) [perRow ? n : 1, k / group]; {@code bias} is -1 when absent.
+     * {@code dynamic}: activations are quantized per row to int8 at run time and the products are integer.
+     * a and c are dense ([m, k] and [m, n] at offset 0).
+     */
+    record QuantGemm(String label, Dim m, Dim n, Dim k, int a, int q, int scales, int zeros, int bits, boolean signed, int group, boolean perRow,
+                     boolean dynamic, int bias, int c) implements Kernel {
+        public List<Integer> reads() {
+            List<Integer> r = new java.util.ArrayList<>(List.of(a, q, scales));
+            if (zeros >= 0) r.add(zeros);
+            if (bias >= 0) r.add(bias);
+            return r;
+        }
+
+        public List<Integer> writes() {
+            return List.of(c);
+        }
+    }
 }

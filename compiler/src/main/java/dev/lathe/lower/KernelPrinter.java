@@ -65,6 +65,9 @@ public final class KernelPrinter {
             case Kernel.Rows r -> r.op().name().toLowerCase(java.util.Locale.ROOT) + " (" + r.label() + ") b" + r.out() + " = rows of b" + r.x() + "[" + r.rows() + ", "
                     + r.cols() + "]" + (r.weight() >= 0 ? " w b" + r.weight() : "") + (r.bias() >= 0 ? " b b" + r.bias() : "")
                     + (r.op() == Kernel.RowOp.LAYER_NORM || r.op() == Kernel.RowOp.RMS_NORM ? " eps " + r.eps() : "");
+            case Kernel.QuantGemm q -> "quant_gemm (" + q.label() + ") b" + q.c() + "[" + q.m() + ", " + q.n() + "] = b" + q.a() + "[" + q.m() + ", " + q.k()
+                    + "] · deq(b" + q.q() + " " + (q.signed() ? "i" : "u") + q.bits() + ", scales b" + q.scales() + (q.zeros() >= 0 ? ", zeros b" + q.zeros() : "")
+                    + (q.perRow() ? ", group " + q.group() : ", tensor") + ")ᵀ" + (q.bias() >= 0 ? " + b" + q.bias() : "") + (q.dynamic() ? " dynamic int8 activations" : "");
             case Kernel.LinearAttention a -> "linear_attention (" + a.label() + ") b" + a.out() + " = q b" + a.q() + ", k b" + a.k() + ", v b" + a.v()
                     + " batch " + a.batch() + " sq " + a.sq() + " sk " + a.sk() + " heads " + a.heads() + " dh " + a.dh() + " dv " + a.dv()
                     + " method " + a.method() + " size " + a.size() + " seed " + a.seed() + (Double.isNaN(a.scale()) ? "" : " scale " + a.scale())

@@ -1,19 +1,21 @@
 package dev.lathe.lower;
 
-import dev.lathe.interp.QuantOps;
 import dev.lathe.ir.Dim;
 import dev.lathe.ir.Node;
 import dev.lathe.ir.Param;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
+import dev.lathe.runtime.kernels.QuantMatrix;
+import dev.lathe.runtime.model.WeightPacking;
 import java.util.List;
 
 /**
- * quantized_linear, correct rather than fast: the weight is dequantized once at compile time
- * ({@link QuantOps#dequantize}, rounded to f32) and the layer becomes the f32 GEMM of a linear
- * layer, so the compiled weights hold f32, not the packed integers. Anything else (non-f32
- * activations, weights that are not params, runtime kernels off) is an {@link UnsupportedOpException},
- * never a wrong result. Integer kernels are issue 5's next step.
+ * quantized_linear becomes one {@link Kernel.QuantGemm}: the weights file holds the integers packed
+ * as the runtime reads them (one byte per 8-bit weight, two 4-bit weights per byte: a u8 tensor
+ * {@code <q>.packed}), the f32 scales and, asymmetric, the zero points as u8; the kernel dequantizes in
+ * registers (or, with dynamic activations, multiplies integers). Anything else (non-f32 activations,
+ * weights that are not bound params, runtime kernels off, sizes beyond int) is an
+ * {@link UnsupportedOpException}, never a wrong result.
  */
 final class QuantLowering {
     private QuantLowering() {}
@@ -23,22 +25,33 @@ final class QuantLowering {
         Param scales = l.param(n.scales());
         Param zeros = n.zeros() == null ? null : l.param(n.zeros());
         if (!LinalgLowering.fast(l, n.out().type().dtype()) || q == null || scales == null || (n.zeros() != null && zeros == null)
-                || q.data() == null || scales.data() == null || (zeros != null && zeros.data() == null)) {
+                || q.data() == null || scales.data() == null || (zeros != null && zeros.data() == null) || n.group() > Integer.MAX_VALUE) {
             throw new UnsupportedOpException(n.opName(), "op " + n.opName() + " is supported by the jvm backend only on f32 inputs with bound params"
                     + " and runtime kernels" + Lowerer.where(n));
         }
-        // w: [out, in], the weight the interpreter multiplies with, rounded once to f32.
-        double[] w = QuantOps.dequantize(q.data(), scales.data(), zeros == null ? null : zeros.data(), n.granularity(), n.group());
-        Tensor dequantized = Tensor.fromDoubles(DType.F32, q.data().shape(), w);
+        Tensor qt = q.data();
+        int out = (int) qt.dim(0), in = (int) qt.dim(1);
+        DType type = qt.dtype();
+        boolean signed = type == DType.I8 || type == DType.I4;
+        // q: [out, in] integers -> u8 [out, rowBytes], the bytes QuantMatrix reads.
+        byte[] packed = QuantMatrix.pack(qt.toLongArray(), out, in, n.bits(), signed);
+        long[] bytes = new long[packed.length];
+        for (int i = 0; i < packed.length; i++) bytes[i] = packed[i] & 0xFF;
+        Tensor stored = Tensor.ofLongs(DType.U8, new long[] {out, QuantMatrix.rowBytes(in, n.bits())}, bytes);
+        int qb = l.derivedWeight(q.path() + ".packed", stored, WeightPacking.quant(type, in));
+        int sb = l.weightBuffer(n.scales(), "");
+        int zb = -1;
+        if (zeros != null) {
+            // u4 has no file element type: zero points are stored as u8 either way.
+            zb = zeros.data().dtype() == DType.U8 ? l.weightBuffer(n.zeros(), WeightPacking.AS_F32)
+                    : l.derivedWeight(zeros.path() + ".u8", zeros.data().cast(DType.U8), WeightPacking.AS_F32);
+        }
         List<Dim> xs = n.x().type().shape();
         Dim rows = Lowerer.product(xs, 0, xs.size() - 1);
-        Dim in = n.q().type().dim(1);
-        Dim outDim = n.q().type().dim(0);
-        int out = l.output(n.out());
         int bias = n.bias() == null ? -1 : l.view(n.bias()).buffer();
         int a = l.view(n.x()).buffer();
-        int b = l.derivedWeight(q.path() + ".dequantized", dequantized, "gemm_t");
-        l.emit(new Kernel.Gemm(Lowerer.label(n), rows, outDim, in, a, Dim.of(0), in, b, true, true, Dim.of(0), in, out, Dim.of(0), outDim, bias,
-                LinalgLowering.NONE, -1));
+        int c = l.output(n.out());
+        l.emit(new Kernel.QuantGemm(Lowerer.label(n), rows, Dim.of(out), Dim.of(in), a, qb, sb, zb, n.bits(), signed, (int) n.group(),
+                n.granularity() != Node.QuantGranularity.TENSOR, n.dynamicActivations(), bias, c));
     }
 }

@@ -30,7 +30,7 @@ public final class NodeInputs {
             case Node.LowRankLinear n -> new Node.LowRankLinear(f.apply(n.x()), f.apply(n.a()), f.apply(n.b()), f.apply(n.bias()), n.out(),
                     n.provenance());
             case Node.QuantizedLinear n -> new Node.QuantizedLinear(f.apply(n.x()), f.apply(n.q()), f.apply(n.scales()), f.apply(n.zeros()),
-                    f.apply(n.bias()), n.bits(), n.granularity(), n.group(), n.out(), n.provenance());
+                    f.apply(n.bias()), n.bits(), n.granularity(), n.group(), n.out(), n.provenance(), n.dynamicActivations());
             case Node.SparseLinear n -> new Node.SparseLinear(f.apply(n.x()), n.format(), f.apply(n.values()), f.apply(n.indices()),
                     f.apply(n.pointers()), f.apply(n.bias()), n.out(), n.provenance());
             case Node.Reduce n -> new Node.Reduce(n.kind(), f.apply(n.x()), n.axes(), n.keepdims(), n.out(), n.provenance());

@@ -123,8 +123,8 @@ public final class PassRegistry {
                 TargetKind.PARAM,
                 "a float weight used only as the weight [out, in] of linear layers or only as the right operand [in, out] of "
                         + "matmul (quantized transposed; conv2d weights are not targets yet); the channel is the out dim; group needs "
-                        + "the in dim divisible by the group; activations = \"dynamic\" "
-                        + "and scheme = \"dgq\" are not implemented yet (skipped with that reason); skipped as unprofitable when the integers, "
+                        + "the in dim divisible by the group; activations = \"dynamic\" quantizes each row of x to int8 at run time; "
+                        + "scheme = \"dgq\" is not implemented yet (skipped with that reason); skipped as unprofitable when the integers, "
                         + "scales and zero points take no fewer bytes than the weight",
                 List.of(
                         new Implies(is("scheme", "dgq"), "bits", 4L),

@@ -73,7 +73,12 @@ public final class OpenClRenderer {
         for (Kernel k : p.kernels()) {
             if (k instanceof Kernel.Loop) continue;
             int mask = k instanceof Kernel.Attention a ? a.mask() : -1;
-            for (int id : k.reads()) if (id != mask || !maskDtypeOk(p, id)) requireF32(p, id, k);
+            for (int id : k.reads()) {
+                if (id == mask && maskDtypeOk(p, id)) continue;
+                // packed integers and zero points: their packing says how they are read
+                if (k instanceof Kernel.QuantGemm q && (id == q.q() || id == q.zeros())) continue;
+                requireF32(p, id, k);
+            }
             for (int id : k.writes()) requireF32(p, id, k);
         }
         for (Kernel k : p.kernels()) {
@@ -85,6 +90,7 @@ public final class OpenClRenderer {
                 case Kernel.Conv c -> actCode(c.activation());
                 case Kernel.Attention a -> { }
                 case Kernel.LinearAttention a -> LinearAttentionRenderer.check(a, fp64);
+                case Kernel.QuantGemm q -> { }
             }
         }
     }
@@ -172,6 +178,10 @@ public final class OpenClRenderer {
                 case Kernel.Rows r -> rows(env, r, name, src);
                 case Kernel.Attention a -> attention(p, env, a, name, src);
                 case Kernel.Conv c -> ConvRenderer.render(env, c, name, src);
+                case Kernel.QuantGemm q -> {
+                    launches.addAll(QuantRenderer.render(p, env, q, name, src, scratch));
+                    yield null;
+                }
                 case Kernel.LinearAttention a -> {
                     launches.addAll(LinearAttentionRenderer.render(env, a, name, src, scratch));
                     yield null;

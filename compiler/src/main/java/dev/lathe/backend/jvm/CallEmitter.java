@@ -31,6 +31,7 @@ final class CallEmitter implements Opcodes {
             case Kernel.Rows r -> rows(r);
             case Kernel.Attention a -> attention(a);
             case Kernel.LinearAttention a -> linearAttention(a);
+            case Kernel.QuantGemm q -> quantGemm(q);
             case Kernel.Loop l -> throw new IllegalArgumentException("not a call");
         }
     }
@@ -249,5 +250,27 @@ final class CallEmitter implements Opcodes {
         m.dconst(a.scale());
         c.pushBuffer(a.out());
         m.invokeStatic(K + "LinearAttention", "forward", "(" + F + F + F + "IIIIIIIIJZD" + F + ")V");
+    }
+
+    private void quantGemm(Kernel.QuantGemm q) {
+        dims(q.m(), q.n(), q.k());
+        // linear|dynamic(m, a, aOff, lda, QuantMatrix w, scales, zeros, group, perRow, bias, biasOff, c, cOff, ldc, par)
+        c.pushDim(q.m());
+        c.pushBuffer(q.a());
+        m.iconst(0);
+        c.pushDim(q.k());
+        c.pushBuffer(q.q());
+        c.pushBuffer(q.scales());
+        c.pushBuffer(q.zeros());
+        m.iconst(q.group());
+        m.iconst(q.perRow() ? 1 : 0);
+        c.pushBuffer(q.bias());
+        m.iconst(0);
+        c.pushBuffer(q.c());
+        m.iconst(0);
+        c.pushDim(q.n());
+        c.pushParallelism();
+        m.invokeStatic(K + "QuantGemm", q.dynamic() ? "dynamic" : "linear",
+                "(I" + F + "IIL" + MethodContext.QUANT_MATRIX + ";" + F + F + "IZ" + F + "I" + F + "II" + PAR + ")V");
     }
 }

@@ -7,6 +7,7 @@ import dev.lathe.lower.Buffer;
 import dev.lathe.lower.KernelProgram;
 import java.util.HashMap;
 import java.util.Map;
+import dev.lathe.runtime.model.WeightPacking;
 import org.objectweb.asm.Type;
 
 /**
@@ -20,6 +21,7 @@ final class MethodContext {
     static final String RUN_CONTEXT = "dev/lathe/runtime/model/RunContext";
     static final Type RUN_CONTEXT_TYPE = Type.getObjectType(RUN_CONTEXT);
     static final String PACKED = "dev/lathe/runtime/kernels/PackedMatrix";
+    static final String QUANT_MATRIX = "dev/lathe/runtime/kernels/QuantMatrix";
     static final String KERNEL_DESCRIPTOR = Type.getMethodDescriptor(Type.VOID_TYPE, OBJECT_ARRAY, INT_ARRAY, RUN_CONTEXT_TYPE);
 
     final MethodBuilder m;
@@ -43,6 +45,8 @@ final class MethodContext {
 
     /** The JVM type of buffer {@code id}'s array (or packed weight). */
     static Type arrayType(Buffer b) {
+        if (b.kind() == Buffer.Kind.WEIGHT && b.packing().startsWith(WeightPacking.QUANT_PREFIX)) return Type.getObjectType(QUANT_MATRIX);
+        if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.AS_F32)) return Type.getType(float[].class);
         if (b.kind() == Buffer.Kind.WEIGHT && !b.packing().isEmpty()) return Type.getObjectType(PACKED);
         return switch (b.dtype().storage()) {
             case FLOAT -> Type.getType(float[].class);

@@ -16,8 +16,8 @@ import dev.lathe.pass.RuleResult;
  * h = quantized_linear(x, fc1.weight.q, fc1.weight.scales, fc1.bias, bits=4, granularity="group", group=32);
  * </pre>
  */
-record QuantizeLinearWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group)
-        implements Rule<Node.Linear> {
+record QuantizeLinearWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group,
+        boolean dynamicActivations) implements Rule<Node.Linear> {
     @Override
     public Class<Node.Linear> root() {
         return Node.Linear.class;
@@ -27,6 +27,6 @@ record QuantizeLinearWeight(Value weight, Value q, Value scales, Value zeros, in
     public RuleResult rewrite(Node.Linear node, RewriteContext context) {
         if (!node.w().equals(weight)) return RuleResult.noMatch("the weight is not the target");
         return RuleResult.replaceWith(new Node.QuantizedLinear(node.x(), q, scales, zeros, node.b(), bits, granularity, group, node.out(),
-                node.provenance()));
+                node.provenance(), dynamicActivations));
     }
 }

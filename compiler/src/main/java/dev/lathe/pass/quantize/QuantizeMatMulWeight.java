@@ -17,8 +17,8 @@ import dev.lathe.pass.RuleResult;
  * y = quantized_linear(x, proj.q, proj.scales, bits=8, granularity="channel");
  * </pre>
  */
-record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group)
-        implements Rule<Node.MatMul> {
+record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, int bits, Node.QuantGranularity granularity, long group,
+        boolean dynamicActivations) implements Rule<Node.MatMul> {
     @Override
     public Class<Node.MatMul> root() {
         return Node.MatMul.class;
@@ -28,6 +28,6 @@ record QuantizeMatMulWeight(Value weight, Value q, Value scales, Value zeros, in
     public RuleResult rewrite(Node.MatMul node, RewriteContext context) {
         if (!node.b().equals(weight)) return RuleResult.noMatch("the right operand is not the target");
         return RuleResult.replaceWith(new Node.QuantizedLinear(node.a(), q, scales, zeros, null, bits, granularity, group, node.out(),
-                node.provenance()));
+                node.provenance(), dynamicActivations));
     }
 }

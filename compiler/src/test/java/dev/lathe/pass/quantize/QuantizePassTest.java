@@ -214,9 +214,31 @@ class QuantizePassTest {
         // fc1.weight is gone; its integer weights are no float weight to quantize.
         TargetReport again = only(Plans.run(once, "quantize(bits = 4) on \"fc1.weight.q\""));
         assertEquals("precondition failed: it is i8[8, 64]; quantize quantizes float weights", again.reason().toString());
+    }
 
-        TargetReport dynamic = only(Plans.run(mlp(), "quantize(bits = 8, activations = \"dynamic\") on \"fc1.weight\""));
-        assertEquals(SkipReason.Kind.NOT_IMPLEMENTED, dynamic.reason().kind());
+    /**
+     * x = [1, 2]: max|x| = 2, sx = 2 / 127, x̂ = [rint(63.5), 127] = [64, 127] (half to even). W = [[127, -3.25], [2.5, 0]]
+     * quantizes with scale 1 to [[127, -3], [2, 0]], so y = sx [64 * 127 - 3 * 127, 64 * 2] = sx [7747, 128].
+     */
+    @Test
+    void dynamicActivationsByHand() {
+        TestGraph t = new TestGraph();
+        Value x = t.input("x", f32(B, 2));
+        Graph g = t.build(t.op("linear", x, t.param("w", Tensor.ofFloats(new long[] {2, 2}, new float[] {127, -3.25f, 2.5f, 0}))));
+        PipelineResult r = Plans.run(g, "quantize(bits = 8, granularity = \"tensor\", activations = \"dynamic\") on \"w\"");
+        assertTrue(IrPrinter.print(r.graph()).contains(", activations=\"dynamic\")"), IrPrinter.print(r.graph()));
+        Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {1, 2}, new float[] {1, 2}));
+        double sx = 2f / 127f;
+        float[] want = {(float) (sx * 7747), (float) (sx * 128)};
+        assertArrayEquals(want, Interpreter.run(r.graph(), in).get("y").toFloatArray());
+        assertArrayEquals(want, JvmCompiler.compile(r.graph(), "DynamicByHand", LowerOptions.defaults(), RunOptions.defaults()).run(in).get("y").toFloatArray());
+        // Certificate, row 0: weight part 0.5 + 0.5, activation part (0.5 + 2e-5) / 127 * (127 + 3); times max|x| = 2 it covers
+        // |[1, 2] . [127, -3.25] - y0| = |120.5 - 121.99|.
+        TargetReport rep = only(r);
+        double cert = bound(rep, "max |x W^T - x^ deq(Q(W))^T| / max|x| per row");
+        assertEquals(1.0 + (0.5 + 2e-5) / 127 * 130, cert, 1e-12);
+        assertTrue(Math.abs(120.5 - want[0]) <= 2 * cert);
+        assertEquals("dynamic: int8 per row at run time, integer products", rep.details().get("activations"));
     }
 
     @Test
@@ -231,7 +253,10 @@ class QuantizePassTest {
         for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])), "projection element " + i);
 
         for (String stmt : List.of("quantize(bits = 8) on \"fc*.weight\"", "quantize(bits = 4, granularity = \"group\", group = 32) on \"fc1.weight\"",
-                "quantize(bits = 4, symmetric = false, granularity = \"tensor\") on \"fc*.weight\"")) {
+                "quantize(bits = 4, symmetric = false, granularity = \"tensor\") on \"fc*.weight\"",
+                "quantize(bits = 8, activations = \"dynamic\") on \"fc*.weight\"",
+                "quantize(bits = 4, granularity = \"group\", group = 32, activations = \"dynamic\") on \"fc1.weight\"",
+                "quantize(bits = 8, symmetric = false, activations = \"dynamic\") on \"fc*.weight\"")) {
             Graph g = Plans.run(mlp(), stmt).graph();
             Map<String, Tensor> in = Map.of("x", gaussian(7, 5, 64));
             float[] expected = Interpreter.run(g, in).get("y").toFloatArray();

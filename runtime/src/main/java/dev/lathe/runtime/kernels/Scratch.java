@@ -11,7 +11,10 @@ final class Scratch {
     static final int CONV_COLUMNS = 2;
     static final int ATTENTION = 3;
     static final int BATCHED = 4;
-    private static final int SLOTS = 5;
+    static final int QUANT_W = 5;
+    static final int QUANT_A = 6;
+    static final int QUANT_C = 7;
+    private static final int SLOTS = 8;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

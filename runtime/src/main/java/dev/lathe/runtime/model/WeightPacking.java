@@ -3,22 +3,38 @@ package dev.lathe.runtime.model;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
 import dev.lathe.runtime.kernels.Gemm;
+import dev.lathe.runtime.kernels.QuantGemm;
+import dev.lathe.runtime.kernels.QuantMatrix;
 
 /**
  * How a weight is prepared once at load time for the kernel that reads it. A packing is named in
  * the descriptor: empty for the plain array, {@code gemm_t} for a linear weight [out, in] used as
- * x·Wᵀ (packed for {@link Gemm}), {@code gemm} for a [k, n] right operand.
+ * x·Wᵀ (packed for {@link Gemm}), {@code gemm} for a [k, n] right operand, {@code quant:<i8|u8|i4|u4>:<k>}
+ * for a quantized weight [n, k] stored as its packed bytes (u8 [n, {@link QuantMatrix#rowBytes}], for
+ * {@link QuantGemm}), {@code f32} for integers (zero points) the kernels read as floats.
  */
 public final class WeightPacking {
     public static final String NONE = "";
     public static final String GEMM_TRANSPOSED = "gemm_t";
     public static final String GEMM = "gemm";
+    public static final String QUANT_PREFIX = "quant:";
+    public static final String AS_F32 = "f32";
 
     private WeightPacking() {}
 
+    /** The packing of a quantized weight [n, k] of {@code dtype} (i8, u8, i4 or u4). */
+    public static String quant(DType dtype, long k) {
+        return QUANT_PREFIX + dtype.sourceName() + ":" + k;
+    }
+
     /** The object generated code receives for a weight buffer: the tensor's array, or its packed form. */
     public static Object prepare(String packing, Tensor t) {
+        if (packing.startsWith(QUANT_PREFIX)) return quantMatrix(packing, t);
         return switch (packing) {
+            case AS_F32 -> {
+                if (!t.dtype().isInteger()) throw new IllegalArgumentException("packing f32 needs an integer tensor, got " + t.dtype().sourceName());
+                yield t.cast(DType.F32).unsafeData();
+            }
             case NONE -> t.unsafeData();
             case GEMM_TRANSPOSED, GEMM -> {
                 if (t.dtype() != DType.F32 || t.rank() != 2) throw new IllegalArgumentException("packing " + packing + " needs an f32 matrix, got " + t.dtype().sourceName() + java.util.Arrays.toString(t.shape()));
@@ -26,5 +42,23 @@ public final class WeightPacking {
             }
             default -> throw new IllegalArgumentException("unknown weight packing '" + packing + "'");
         };
+    }
+
+    private static QuantMatrix quantMatrix(String packing, Tensor t) {
+        String[] parts = packing.substring(QUANT_PREFIX.length()).split(":");
+        DType type = parts.length == 2 ? DType.fromSourceName(parts[0]).orElse(null) : null;
+        if (type == null || !(type == DType.I8 || type == DType.U8 || type == DType.I4 || type == DType.U4)) {
+            throw new IllegalArgumentException("bad quantized weight packing '" + packing + "'");
+        }
+        int bits = type == DType.I8 || type == DType.U8 ? 8 : 4;
+        int k = Integer.parseInt(parts[1]);
+        if (t.dtype() != DType.U8 || t.rank() != 2 || t.dim(1) != QuantMatrix.rowBytes(k, bits)) {
+            throw new IllegalArgumentException("packing " + packing + " needs u8 [n, " + QuantMatrix.rowBytes(k, bits) + "] bytes, got "
+                    + t.dtype().sourceName() + java.util.Arrays.toString(t.shape()));
+        }
+        long[] v = (long[]) t.unsafeData();
+        byte[] bytes = new byte[v.length];
+        for (int i = 0; i < v.length; i++) bytes[i] = (byte) v[i];
+        return QuantMatrix.of(bytes, (int) t.dim(0), k, bits, type == DType.I8 || type == DType.I4);
     }
 }
