@@ -41,6 +41,16 @@ class OpenClRendererTest {
         assertTrue(r.source().contains("float8 acc"), r.source());
     }
 
+    @Test
+    void quantizedLinearIsRefusedAtCompileTime() {
+        dev.lathe.ir.Graph mlp = OpenClTestSupport.load("examples/mlp/mlp.model");
+        dev.lathe.pass.PassStatement s = dev.lathe.api.PassStatementText.parse("quantize(bits = 4, granularity = \"group\", group = 32) on \"**\"", "test",
+                dev.lathe.pass.PassStatement.Origin.COMMAND_LINE);
+        dev.lathe.ir.Graph q = dev.lathe.pass.PassPipeline.standard().run(mlp, dev.lathe.pass.PassPlanner.plan(java.util.List.of(s), mlp, Map.of())).graph();
+        KernelProgram p = Lowering.lower(q);
+        assertEquals("quantized_linear", assertThrows(UnsupportedOpException.class, () -> OpenClRenderer.check(p, true)).op());
+    }
+
     /** The encoder's attention renders as one online-softmax kernel: one work-item per (batch, head, query row). */
     @Test
     void encoderAttentionRendersOneWorkItemPerQueryRow() {
