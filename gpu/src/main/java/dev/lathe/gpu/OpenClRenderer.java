@@ -59,8 +59,6 @@ public final class OpenClRenderer {
 
     /** Throws {@link UnsupportedOpException} when some kernel or buffer of {@code p} cannot be rendered. */
     public static void check(KernelProgram p, boolean fp64) {
-        // Before the dtype checks, so that the op (not its u8 packed weight) is named.
-        for (Kernel k : p.kernels()) if (k instanceof Kernel.QuantGemm) throw unsupported("quantized_linear", k);
         for (Buffer b : p.buffers()) {
             boolean ok = switch (b.dtype()) {
                 case F16, BF16 -> false;

@@ -42,13 +42,17 @@ class OpenClRendererTest {
     }
 
     @Test
-    void quantizedLinearIsRefusedAtCompileTime() {
+    void quantizedLinearRendersFromThePackedBytes() {
         dev.lathe.ir.Graph mlp = OpenClTestSupport.load("examples/mlp/mlp.model");
         dev.lathe.pass.PassStatement s = dev.lathe.api.PassStatementText.parse("quantize(bits = 4, granularity = \"group\", group = 32) on \"**\"", "test",
                 dev.lathe.pass.PassStatement.Origin.COMMAND_LINE);
         dev.lathe.ir.Graph q = dev.lathe.pass.PassPipeline.standard().run(mlp, dev.lathe.pass.PassPlanner.plan(java.util.List.of(s), mlp, Map.of())).graph();
         KernelProgram p = Lowering.lower(q);
-        assertEquals("quantized_linear", assertThrows(UnsupportedOpException.class, () -> OpenClRenderer.check(p, true)).op());
+        OpenClRenderer.check(p, true);
+        String src = OpenClRenderer.render(p, Map.of("B", 2L), true).source();
+        // int4: four packed bytes (eight weights) per vload4, both nibbles sign-extended in registers
+        assertTrue(src.contains("const uchar4 raw = vload4(0, "), src);
+        assertTrue(src.contains("as_char4(raw << (uchar4)(4)) >> (char4)(4)"), src);
     }
 
     /** The encoder's attention renders as one online-softmax kernel: one work-item per (batch, head, query row). */
