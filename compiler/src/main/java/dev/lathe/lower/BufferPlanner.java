@@ -126,6 +126,9 @@ final class BufferPlanner {
                     f.applyAsInt(q.zeros()), q.bits(), q.signed(), q.group(), q.perRow(), q.dynamic(), f.applyAsInt(q.bias()), f.applyAsInt(q.c()));
             case Kernel.LinearAttention a -> new Kernel.LinearAttention(a.label(), f.applyAsInt(a.q()), f.applyAsInt(a.k()), f.applyAsInt(a.v()), a.batch(),
                     a.sq(), a.sk(), a.heads(), a.dh(), a.dv(), a.method(), a.size(), a.seed(), a.causal(), a.scale(), f.applyAsInt(a.out()));
+            case Kernel.SparseGemm g -> new Kernel.SparseGemm(g.label(), g.m(), g.out(), g.in(), g.blockRows(), g.blockCols(), f.applyAsInt(g.x()),
+                    f.applyAsInt(g.values()), f.applyAsInt(g.indices()), f.applyAsInt(g.pointers()), f.applyAsInt(g.bias()), f.applyAsInt(g.dense()),
+                    g.denseFromRows(), f.applyAsInt(g.y()));
         };
     }
 }

@@ -213,4 +213,26 @@ public sealed interface Kernel {
             return List.of(c);
         }
     }
+
+    /**
+     * {@code y[m, out] = x[m, in] · Wᵀ + bias} with W [out, in] sparse (runtime {@code SparseGemm}):
+     * CSR when the block is 1x1 (N:M is stored as CSR with absolute columns), else BSR with
+     * [blockRows, blockCols] blocks; {@code values} f32, {@code indices} and {@code pointers} i32
+     * weights read as int[]. {@code dense} (-1 when absent) is the masked weight packed for the GEMM,
+     * used instead when a call has at least {@code denseFromRows} rows (the cost model's crossover,
+     * for a batch dim whose bounds straddle it). {@code bias} is -1 when absent.
+     */
+    record SparseGemm(String label, Dim m, int out, int in, int blockRows, int blockCols, int x, int values, int indices, int pointers, int bias,
+                      int dense, int denseFromRows, int y) implements Kernel {
+        public List<Integer> reads() {
+            List<Integer> r = new java.util.ArrayList<>(List.of(x, values, indices, pointers));
+            if (bias >= 0) r.add(bias);
+            if (dense >= 0) r.add(dense);
+            return r;
+        }
+
+        public List<Integer> writes() {
+            return List.of(y);
+        }
+    }
 }

@@ -93,8 +93,9 @@ public final class PassRegistry {
                         new ArgInfo("block", ArgType.INT_LIST, new ListOf(2, POSITIVE), null, "the block shape [rows, cols]")),
                 TargetKind.PARAM,
                 "a float weight [out, in] used only as the weight of linear layers (matmul and conv2d weights are not targets yet); "
-                        + "N:M needs the in dim divisible by M and block both dims divisible by the block; this version always stores "
-                        + "the pruned weight sparse (no cost model choosing dense yet)",
+                        + "N:M needs the in dim divisible by M and block both dims divisible by the block; the graph stores the parts sparse, "
+                        + "and a cost model chooses per layer and batch size whether the JVM backend runs the sparse kernel or the "
+                        + "dense GEMM over the pruned weight (the report's kernel detail says which and why)",
                 List.of(
                         new Implies(given("block"), "pattern", "block"),
                         new RequiredWhen(is("pattern", "block"), "block"),

@@ -77,6 +77,8 @@ public final class OpenClRenderer {
                 if (id == mask && maskDtypeOk(p, id)) continue;
                 // packed integers and zero points: their packing says how they are read
                 if (k instanceof Kernel.QuantGemm q && (id == q.q() || id == q.zeros())) continue;
+                // sparse indices and pointers are i32, held as long
+                if (k instanceof Kernel.SparseGemm g && (id == g.indices() || id == g.pointers())) continue;
                 requireF32(p, id, k);
             }
             for (int id : k.writes()) requireF32(p, id, k);
@@ -91,6 +93,7 @@ public final class OpenClRenderer {
                 case Kernel.Attention a -> { }
                 case Kernel.LinearAttention a -> LinearAttentionRenderer.check(a, fp64);
                 case Kernel.QuantGemm q -> { }
+                case Kernel.SparseGemm g -> { }
             }
         }
     }
@@ -182,6 +185,7 @@ public final class OpenClRenderer {
                     launches.addAll(QuantRenderer.render(p, env, q, name, src, scratch));
                     yield null;
                 }
+                case Kernel.SparseGemm g -> SparseRenderer.render(p, env, g, name, src);
                 case Kernel.LinearAttention a -> {
                     launches.addAll(LinearAttentionRenderer.render(env, a, name, src, scratch));
                     yield null;

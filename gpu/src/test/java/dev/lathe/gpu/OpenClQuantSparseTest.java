@@ -19,7 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The mlp example quantized (QuantGemm: int8/int4, weight-only and dynamic activations) on OpenCL against the interpreter. */
+/**
+ * The mlp example quantized (QuantGemm: int8/int4, weight-only and dynamic activations) and sparsified
+ * (SparseGemm: CSR from unstructured and N:M, BSR from blocks) on OpenCL against the interpreter.
+ */
 class OpenClQuantSparseTest {
     /** The mlp (seeded weights, fan-in scale) after one pass statement. */
     static Graph rewritten(String statement) {
@@ -79,5 +82,25 @@ class OpenClQuantSparseTest {
             "quantize(bits = 8, symmetric = false, activations = \"dynamic\") on \"fc*.weight\""})
     void quantizedMlpAgreesWithTheInterpreter(String statement) {
         agrees(statement, Kernel.QuantGemm.class);
+    }
+
+    /** The lowering's cost model may pick the dense GEMM for a layer; the sparse kernel is forced so that it is what runs. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "sparsify() on \"fc*.weight\"",
+            "sparsify(pattern = \"2:4\") on \"fc*.weight\"",
+            "sparsify(pattern = \"1:8\") on \"fc1.weight\"",
+            "sparsify(block = [4, 4], sparsity = 0.5) on \"fc*.weight\"",
+            "sparsify(block = [2, 8], sparsity = 0.6) on \"fc1.weight\"",
+            "sparsify(block = [8, 1], sparsity = 0.3) on \"fc*.weight\""})
+    void sparsifiedMlpAgreesWithTheInterpreter(String statement) {
+        String before = System.getProperty("lathe.sparse");
+        System.setProperty("lathe.sparse", "sparse");
+        try {
+            agrees(statement, Kernel.SparseGemm.class);
+        } finally {
+            if (before == null) System.clearProperty("lathe.sparse");
+            else System.setProperty("lathe.sparse", before);
+        }
     }
 }

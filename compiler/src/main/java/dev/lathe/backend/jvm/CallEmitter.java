@@ -32,6 +32,7 @@ final class CallEmitter implements Opcodes {
             case Kernel.Attention a -> attention(a);
             case Kernel.LinearAttention a -> linearAttention(a);
             case Kernel.QuantGemm q -> quantGemm(q);
+            case Kernel.SparseGemm g -> sparseGemm(g);
             case Kernel.Loop l -> throw new IllegalArgumentException("not a call");
         }
     }
@@ -272,5 +273,25 @@ final class CallEmitter implements Opcodes {
         c.pushParallelism();
         m.invokeStatic(K + "QuantGemm", q.dynamic() ? "dynamic" : "linear",
                 "(I" + F + "IIL" + MethodContext.QUANT_MATRIX + ";" + F + F + "IZ" + F + "I" + F + "II" + PAR + ")V");
+    }
+
+    private void sparseGemm(Kernel.SparseGemm g) {
+        dims(g.m());
+        // linear(m, x, out, in, br, bc, values, indices, pointers, bias, dense, denseFromRows, y, par)
+        c.pushDim(g.m());
+        c.pushBuffer(g.x());
+        m.iconst(g.out());
+        m.iconst(g.in());
+        m.iconst(g.blockRows());
+        m.iconst(g.blockCols());
+        c.pushBuffer(g.values());
+        c.pushBuffer(g.indices());
+        c.pushBuffer(g.pointers());
+        c.pushBuffer(g.bias());
+        c.pushBuffer(g.dense());
+        m.iconst(g.denseFromRows());
+        c.pushBuffer(g.y());
+        c.pushParallelism();
+        m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "IIII" + F + "[I[I" + F + "L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
     }
 }

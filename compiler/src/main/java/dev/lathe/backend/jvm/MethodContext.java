@@ -5,9 +5,9 @@ import dev.lathe.backend.jvm.bytecode.MethodBuilder;
 import dev.lathe.ir.Dim;
 import dev.lathe.lower.Buffer;
 import dev.lathe.lower.KernelProgram;
+import dev.lathe.runtime.model.WeightPacking;
 import java.util.HashMap;
 import java.util.Map;
-import dev.lathe.runtime.model.WeightPacking;
 import org.objectweb.asm.Type;
 
 /**
@@ -47,6 +47,7 @@ final class MethodContext {
     static Type arrayType(Buffer b) {
         if (b.kind() == Buffer.Kind.WEIGHT && b.packing().startsWith(WeightPacking.QUANT_PREFIX)) return Type.getObjectType(QUANT_MATRIX);
         if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.AS_F32)) return Type.getType(float[].class);
+        if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.I32)) return Type.getType(int[].class);
         if (b.kind() == Buffer.Kind.WEIGHT && !b.packing().isEmpty()) return Type.getObjectType(PACKED);
         return switch (b.dtype().storage()) {
             case FLOAT -> Type.getType(float[].class);

@@ -1,12 +1,14 @@
 package dev.lathe.pass.sparsify;
 
 import dev.lathe.ir.Costs;
+import dev.lathe.ir.Dim;
 import dev.lathe.ir.Graph;
 import dev.lathe.ir.Node;
 import dev.lathe.ir.Param;
 import dev.lathe.ir.SparseFormat;
 import dev.lathe.ir.TensorType;
 import dev.lathe.ir.Value;
+import dev.lathe.lower.SparseCostModel;
 import dev.lathe.pass.Allowed;
 import dev.lathe.pass.ErrorBound;
 import dev.lathe.pass.Footprint;
@@ -45,8 +47,12 @@ import java.util.Map;
  * </ol>
  *
  * <p>The certificate is the pruned Frobenius mass {@code ||W - W_pruned||_F} (exact) and its ratio to
- * {@code ||W||_F}; the details give the sparsity achieved and the stored count. This version always
- * stores sparse: a cost model choosing dense for a layer (issue 6, item 2) is not there yet.
+ * {@code ||W||_F}; the details give the sparsity achieved and the stored count.
+ *
+ * <p>The detail {@code kernel} is {@link SparseCostModel}'s choice for the JVM backend, from the rows x
+ * can have (a constant, or a dim's declared bounds): sparse, "kept dense" (the GEMM over the masked
+ * weight, when sparse would be slower) or by rows per call, each with the estimate that decided it.
+ * The graph holds the sparse parts either way; the JVM lowering makes the same choice.
  */
 public final class SparsifyPass implements Pass {
     public static final String NAME = "sparsify";
@@ -123,6 +129,17 @@ public final class SparsifyPass implements Pass {
         }
         DType dtype = t.dtype();
         SparseStorage stored = SparseStorage.of(format, dtype, w, mask);
+        int kept = Pruning.count(mask);
+        details.put("format", format.toString());
+        details.put("stored", (long) kept);
+        details.put("sparsity achieved", String.format(Locale.ROOT, "%.4f", 1 - (double) kept / w.length));
+        double mass = Pruning.prunedMass(w, mask);
+        double norm = Pruning.prunedMass(w, new boolean[w.length]);
+        List<ErrorBound> certificate = List.of(
+                ErrorBound.equal("||W - W_pruned||_F", mass, "the pruned Frobenius mass: sqrt of the sum of the pruned weights' squares"),
+                ErrorBound.equal("||W - W_pruned||_F / ||W||_F", norm == 0 ? 0 : mass / norm, "relative"));
+        SparseCostModel.Choice choice = choice(g, users, format, stored.values().size());
+        details.put("kernel", choice.reason());
         int id = GraphEdits.nextValueId(g);
         List<Param> parts = new ArrayList<>();
         Param values = part(path + VALUES_SUFFIX, id, stored.values(), p);
@@ -149,17 +166,24 @@ public final class SparsifyPass implements Pass {
         }
         List<Node> newNodes = after.nodes().stream().filter(n -> n instanceof Node.SparseLinear s && s.values().equals(values.value())).toList();
         Footprint afterFootprint = new Footprint(paramCount, bytes, Footprints.flops(newNodes));
-        int kept = Pruning.count(mask);
-        details.put("format", format.toString());
-        details.put("stored", (long) kept);
-        details.put("sparsity achieved", String.format(Locale.ROOT, "%.4f", 1 - (double) kept / w.length));
         details.put("parts", String.join(", ", parts.stream().map(q -> q.path() + ": " + q.type()).toList()));
-        double mass = Pruning.prunedMass(w, mask);
-        double norm = Pruning.prunedMass(w, new boolean[w.length]);
-        List<ErrorBound> certificate = List.of(
-                ErrorBound.equal("||W - W_pruned||_F", mass, "the pruned Frobenius mass: sqrt of the sum of the pruned weights' squares"),
-                ErrorBound.equal("||W - W_pruned||_F / ||W||_F", norm == 0 ? 0 : mass / norm, "relative"));
         return new TargetOutcome(after, TargetReport.applied(planned, before, afterFootprint, certificate, details), rewritten.stats());
+    }
+
+    /**
+     * The cost model's choice over every linear using the weight (rows: x's leading dims, bounded by
+     * the graph's dim bounds): dense if any layer keeps it dense, else by rows if any needs that.
+     */
+    private static SparseCostModel.Choice choice(Graph g, List<Node> users, SparseFormat format, long stored) {
+        SparseCostModel.Choice decisive = null;
+        for (Node n : users) {
+            List<Dim> xs = ((Node.Linear) n).x().type().shape();
+            Dim rows = Dim.of(1);
+            for (int i = 0; i < xs.size() - 1; i++) rows = rows.times(xs.get(i));
+            SparseCostModel.Choice c = SparseCostModel.choose(format, stored, rows, g.dims());
+            if (decisive == null || c.kind().ordinal() > decisive.kind().ordinal()) decisive = c;
+        }
+        return decisive;
     }
 
     private static Param part(String path, int id, dev.lathe.runtime.Tensor data, Param of) {

@@ -25,7 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JVM backend on the ops of issue 6: f32 sparse_linear agrees with the interpreter (a GEMM over the
+ * The JVM backend on the ops of issue 6: f32 sparse_linear agrees with the interpreter (for layers this small the cost model picks the GEMM over the
  * expanded weight), f32 linear_attention equals it; what it does not compile is an UnsupportedOpException,
  * never a wrong result.
  */

@@ -14,7 +14,8 @@ final class Scratch {
     static final int QUANT_W = 5;
     static final int QUANT_A = 6;
     static final int QUANT_C = 7;
-    private static final int SLOTS = 8;
+    static final int SPARSE_X = 8;
+    private static final int SLOTS = 9;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

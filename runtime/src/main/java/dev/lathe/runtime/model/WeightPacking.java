@@ -11,7 +11,8 @@ import dev.lathe.runtime.kernels.QuantMatrix;
  * the descriptor: empty for the plain array, {@code gemm_t} for a linear weight [out, in] used as
  * x·Wᵀ (packed for {@link Gemm}), {@code gemm} for a [k, n] right operand, {@code quant:<i8|u8|i4|u4>:<k>}
  * for a quantized weight [n, k] stored as its packed bytes (u8 [n, {@link QuantMatrix#rowBytes}], for
- * {@link QuantGemm}), {@code f32} for integers (zero points) the kernels read as floats.
+ * {@link QuantGemm}), {@code f32} for integers (zero points) the kernels read as floats, {@code i32} for an i32
+ * tensor read as {@code int[]} (sparse indices and pointers).
  */
 public final class WeightPacking {
     public static final String NONE = "";
@@ -19,6 +20,7 @@ public final class WeightPacking {
     public static final String GEMM = "gemm";
     public static final String QUANT_PREFIX = "quant:";
     public static final String AS_F32 = "f32";
+    public static final String I32 = "i32";
 
     private WeightPacking() {}
 
@@ -39,6 +41,12 @@ public final class WeightPacking {
             case GEMM_TRANSPOSED, GEMM -> {
                 if (t.dtype() != DType.F32 || t.rank() != 2) throw new IllegalArgumentException("packing " + packing + " needs an f32 matrix, got " + t.dtype().sourceName() + java.util.Arrays.toString(t.shape()));
                 yield Gemm.pack((float[]) t.unsafeData(), 0, (int) t.dim(0), (int) t.dim(1), packing.equals(GEMM_TRANSPOSED));
+            }
+            case I32 -> {
+                if (t.dtype() != DType.I32) throw new IllegalArgumentException("packing i32 needs an i32 tensor, got " + t.dtype().sourceName());
+                int[] ints = new int[t.size()];
+                for (int i = 0; i < ints.length; i++) ints[i] = (int) t.getLong(i);
+                yield ints;
             }
             default -> throw new IllegalArgumentException("unknown weight packing '" + packing + "'");
         };

@@ -1,0 +1,110 @@
+package dev.lathe.lower;
+
+import dev.lathe.ir.Dim;
+import dev.lathe.ir.DimBounds;
+import dev.lathe.ir.SparseFormat;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Whether the JVM backend runs a pruned linear layer on the sparse kernel (runtime {@code SparseGemm})
+ * or on the dense GEMM over the masked weight, per layer and number of rows m (the product of x's
+ * leading dims). Estimated times, in ns, for W [out, in] with {@code stored} values (BSR counts whole
+ * blocks; N:M runs as CSR):
+ * <pre>
+ *   dense(m)  = out * in * max(DENSE_STREAM, DENSE_MAC * m)       GEMV streams W; GEMM is compute-bound
+ *   sparse(1) = stored * DOT                                       one dot per output over the stored values
+ *   sparse(m) = stored * FMA * ceil(m / 16)            m >= 2      X transposed, one 16-lane FMA per value and 16 rows
+ * </pre>
+ * with DOT and FMA per format (CSR or BSR). The constants are one thread's times on a 1024x1024
+ * weight measured with {@code bench/.../SparseBench.java} (minimum over repeated calls, AMD EPYC
+ * with AVX-512, a busy 2-core machine): dense 58.5 us at m = 1, 298 us at 16, 1198 us at 64; CSR
+ * 90% 55 us at 1, 216 us at 4 to 16, 967 us at 64; BSR 4x4 80% 142 us at 1, 308 us at 4.
+ *
+ * <p>Sparse is chosen only where it is estimated at most {@link #MARGIN} of dense, so that a sparse
+ * layer is not slower than dense within the model's error. Over a range of rows (a symbolic batch
+ * dim's declared bounds; unbounded is checked up to {@link #ROWS_CHECKED}) the choice is sparse
+ * when it wins everywhere, dense when it loses at the lowest row count, and otherwise by rows at
+ * run time: sparse below the first row count where it loses, dense from there on, which keeps both
+ * forms (the dense masked weight, out * in * 4 bytes, next to the sparse parts).
+ *
+ * <p>The system property {@code lathe.sparse=sparse} (or {@code dense}) overrides the model, for
+ * tests and comparisons, as {@code lathe.kernels=scalar} does for the kernels.
+ */
+public final class SparseCostModel {
+    static final double DENSE_STREAM_NS = 0.056;
+    static final double DENSE_MAC_NS = 0.0183;
+    static final double CSR_DOT_NS = 0.5;
+    static final double CSR_FMA_NS = 2.1;
+    static final double BSR_DOT_NS = 0.7;
+    static final double BSR_FMA_NS = 1.6;
+    static final int LANES = 16;
+    public static final double MARGIN = 0.9;
+    public static final int ROWS_CHECKED = 4096;
+
+    private SparseCostModel() {}
+
+    public enum Kind { SPARSE, BY_ROWS, DENSE }
+
+    /**
+     * The choice: {@code denseFromRows} is where BY_ROWS switches to dense; {@code rows} the row count
+     * the reason quotes, with the two estimates there.
+     */
+    public record Choice(Kind kind, int denseFromRows, long rows, double sparseNs, double denseNs) {
+        /** One line for the pass report: which form and why. */
+        public String reason() {
+            String at = String.format(Locale.ROOT, "at %d rows sparse costs %.2fx dense (%.1f vs %.1f us estimated)", rows, sparseNs / denseNs, sparseNs / 1e3,
+                    denseNs / 1e3);
+            return switch (kind) {
+                case SPARSE -> "sparse: " + at + (rows > 1 ? ", the most over the rows possible" : "");
+                case DENSE -> "kept dense: " + at;
+                case BY_ROWS -> "sparse below " + denseFromRows + " rows, dense from there (chosen per call; keeps both forms): " + at;
+            };
+        }
+    }
+
+    public static double denseNs(long out, long in, long rows) {
+        return out * in * Math.max(DENSE_STREAM_NS, DENSE_MAC_NS * rows);
+    }
+
+    public static double sparseNs(SparseFormat f, long stored, long rows) {
+        boolean block = f.kind() == SparseFormat.Kind.BSR;
+        if (rows <= 1) return stored * (block ? BSR_DOT_NS : CSR_DOT_NS);
+        return stored * (block ? BSR_FMA_NS : CSR_FMA_NS) * ((rows + LANES - 1) / LANES);
+    }
+
+    /** The choice for rows in [lo, hi] (hi null: unbounded). */
+    public static Choice choose(SparseFormat f, long stored, long lo, Long hi) {
+        long first = Math.max(1, lo);
+        String forced = System.getProperty("lathe.sparse", "");
+        if (forced.equals("sparse") || forced.equals("dense")) {
+            Kind kind = forced.equals("sparse") ? Kind.SPARSE : Kind.DENSE;
+            return new Choice(kind, 0, first, sparseNs(f, stored, first), denseNs(f.rows(), f.cols(), first));
+        }
+        long last = Math.min(hi == null ? ROWS_CHECKED : hi, Math.max(first, ROWS_CHECKED));
+        long worst = first;
+        double worstRatio = -1;
+        for (long m = first; m <= last; m++) {
+            double s = sparseNs(f, stored, m), d = denseNs(f.rows(), f.cols(), m);
+            if (s > MARGIN * d) {
+                if (m == first) return new Choice(Kind.DENSE, 0, m, s, d);
+                return new Choice(Kind.BY_ROWS, (int) Math.min(Integer.MAX_VALUE, m), m, s, d);
+            }
+            if (s / d > worstRatio) {
+                worstRatio = s / d;
+                worst = m;
+            }
+        }
+        return new Choice(Kind.SPARSE, 0, worst, sparseNs(f, stored, worst), denseNs(f.rows(), f.cols(), worst));
+    }
+
+    /** The choice for a layer whose rows are {@code rows}: a constant, one named dim (its declared bounds), else unbounded from 1. */
+    public static Choice choose(SparseFormat f, long stored, Dim rows, Map<String, DimBounds> dims) {
+        if (rows.constant().isPresent()) return choose(f, stored, rows.constant().getAsLong(), rows.constant().getAsLong());
+        if (rows.isVariable()) {
+            DimBounds b = dims.getOrDefault(rows.variableName(), DimBounds.UNBOUNDED);
+            return choose(f, stored, b.lo() == null ? 1 : b.lo(), b.hi());
+        }
+        return choose(f, stored, 1, null);
+    }
+}

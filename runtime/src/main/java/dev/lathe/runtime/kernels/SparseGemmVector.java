@@ -1,0 +1,156 @@
+package dev.lathe.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link SparseGemm}. Few rows of X: CSR gathers X at the stored columns (two accumulators
+ * for the FMA latency); BSR loads each block row's columns contiguously with the widest species that
+ * divides the block width (a 4-wide block uses 128-bit vectors). Many rows: X transposed [in, mp],
+ * each stored weight is broadcast and FMA'd over mp rows of X, two vectors at a time. Vector values
+ * stay in locals inside the loops (DESIGN.md §6: no helper takes or returns a Vector).
+ */
+final class SparseGemmVector {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final VectorSpecies<Float> S128 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256;
+
+    private SparseGemmVector() {}
+
+    static int paddedRows(int m) {
+        return (m + L - 1) / L * L;
+    }
+
+    static void dots(int m, float[] x, int xOff, int ldx, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
+                     float[] y, int yOff, int ldy, Epilogue ep) {
+        if (br == 1 && bc == 1) csrDots(m, x, xOff, ldx, values, columns, ptr, r0, r1, y, yOff, ldy, ep);
+        else if (bc % L == 0) blockDots(m, x, xOff, ldx, br, bc, values, columns, ptr, r0, r1, y, yOff, ldy, ep);
+        else if (bc % 8 == 0 && L > 8) blockDots256(m, x, xOff, ldx, br, bc, values, columns, ptr, r0, r1, y, yOff, ldy, ep);
+        else if (bc % 4 == 0 && L > 4) blockDots128(m, x, xOff, ldx, br, bc, values, columns, ptr, r0, r1, y, yOff, ldy, ep);
+        else SparseGemmScalar.dots(m, x, xOff, ldx, br, bc, values, columns, ptr, r0, r1, y, yOff, ldy, ep);
+    }
+
+    private static void csrDots(int m, float[] x, int xOff, int ldx, float[] values, int[] columns, int[] ptr, int r0, int r1,
+                                float[] y, int yOff, int ldy, Epilogue ep) {
+        for (int r = r0; r < r1; r++) {
+            int e0 = ptr[r], e1 = ptr[r + 1];
+            for (int t = 0; t < m; t++) {
+                int xi = xOff + t * ldx;
+                FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+                int e = e0;
+                for (; e + 2 * L <= e1; e += 2 * L) {
+                    acc0 = FloatVector.fromArray(S, values, e).fma(FloatVector.fromArray(S, x, xi, columns, e), acc0);
+                    acc1 = FloatVector.fromArray(S, values, e + L).fma(FloatVector.fromArray(S, x, xi, columns, e + L), acc1);
+                }
+                if (e + L <= e1) {
+                    acc0 = FloatVector.fromArray(S, values, e).fma(FloatVector.fromArray(S, x, xi, columns, e), acc0);
+                    e += L;
+                }
+                // Rows are short (about 100 entries at 90% of 1024): a masked tail beats a scalar one. Compiled
+                // masked gathers bounds-check the whole index vector, so the last L entries take the scalar tail.
+                if (e < e1 && e + L <= columns.length && e + L <= values.length) {
+                    VectorMask<Float> tail = S.indexInRange(e, e1);
+                    acc1 = FloatVector.fromArray(S, values, e, tail).fma(FloatVector.fromArray(S, x, xi, columns, e, tail), acc1);
+                    e = e1;
+                }
+                float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+                for (; e < e1; e++) s += values[e] * x[xi + columns[e]];
+                SparseGemm.store(s, t, r, y, yOff, ldy, ep);
+            }
+        }
+    }
+
+    // The three block kernels differ only in the species (a constant per method, as C2 needs).
+    private static void blockDots(int m, float[] x, int xOff, int ldx, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
+                                  float[] y, int yOff, int ldy, Epilogue ep) {
+        for (int rb = r0; rb < r1; rb++) {
+            int e0 = ptr[rb], e1 = ptr[rb + 1];
+            for (int i = 0; i < br; i++) {
+                for (int t = 0; t < m; t++) {
+                    int xi = xOff + t * ldx;
+                    FloatVector acc = FloatVector.zero(S);
+                    for (int e = e0; e < e1; e++) {
+                        int v = (e * br + i) * bc, c0 = xi + columns[e] * bc;
+                        for (int j = 0; j < bc; j += L) acc = FloatVector.fromArray(S, values, v + j).fma(FloatVector.fromArray(S, x, c0 + j), acc);
+                    }
+                    SparseGemm.store(acc.reduceLanes(VectorOperators.ADD), t, rb * br + i, y, yOff, ldy, ep);
+                }
+            }
+        }
+    }
+
+    private static void blockDots256(int m, float[] x, int xOff, int ldx, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
+                                     float[] y, int yOff, int ldy, Epilogue ep) {
+        for (int rb = r0; rb < r1; rb++) {
+            int e0 = ptr[rb], e1 = ptr[rb + 1];
+            for (int i = 0; i < br; i++) {
+                for (int t = 0; t < m; t++) {
+                    int xi = xOff + t * ldx;
+                    FloatVector acc = FloatVector.zero(S256);
+                    for (int e = e0; e < e1; e++) {
+                        int v = (e * br + i) * bc, c0 = xi + columns[e] * bc;
+                        for (int j = 0; j < bc; j += 8) acc = FloatVector.fromArray(S256, values, v + j).fma(FloatVector.fromArray(S256, x, c0 + j), acc);
+                    }
+                    SparseGemm.store(acc.reduceLanes(VectorOperators.ADD), t, rb * br + i, y, yOff, ldy, ep);
+                }
+            }
+        }
+    }
+
+    private static void blockDots128(int m, float[] x, int xOff, int ldx, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
+                                     float[] y, int yOff, int ldy, Epilogue ep) {
+        for (int rb = r0; rb < r1; rb++) {
+            int e0 = ptr[rb], e1 = ptr[rb + 1];
+            for (int i = 0; i < br; i++) {
+                for (int t = 0; t < m; t++) {
+                    int xi = xOff + t * ldx;
+                    FloatVector acc = FloatVector.zero(S128);
+                    for (int e = e0; e < e1; e++) {
+                        int v = (e * br + i) * bc, c0 = xi + columns[e] * bc;
+                        for (int j = 0; j < bc; j += 4) acc = FloatVector.fromArray(S128, values, v + j).fma(FloatVector.fromArray(S128, x, c0 + j), acc);
+                    }
+                    SparseGemm.store(acc.reduceLanes(VectorOperators.ADD), t, rb * br + i, y, yOff, ldy, ep);
+                }
+            }
+        }
+    }
+
+    /**
+     * Over xt [in, mp] (mp a multiple of L, padded with zeros), one vector of X rows at a time; the
+     * stored weights take turns over four accumulators, since one FMA chain would wait on its latency.
+     */
+    static void transposed(int m, int mp, float[] xt, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
+                           float[] y, int yOff, int ldy, Epilogue ep) {
+        float[] lanes = new float[L];
+        int step = bc * mp;
+        for (int rb = r0; rb < r1; rb++) {
+            int e0 = ptr[rb], e1 = ptr[rb + 1];
+            for (int i = 0; i < br; i++) {
+                int r = rb * br + i;
+                for (int t0 = 0; t0 < mp; t0 += L) {
+                    FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+                    int e = e0;
+                    for (; e + 4 <= e1; e += 4) {
+                        int v0 = (e * br + i) * bc, v1 = v0 + br * bc, v2 = v1 + br * bc, v3 = v2 + br * bc;
+                        int x0 = columns[e] * step + t0, x1 = columns[e + 1] * step + t0, x2 = columns[e + 2] * step + t0, x3 = columns[e + 3] * step + t0;
+                        for (int j = 0; j < bc; j++) {
+                            acc0 = FloatVector.broadcast(S, values[v0 + j]).fma(FloatVector.fromArray(S, xt, x0 + j * mp), acc0);
+                            acc1 = FloatVector.broadcast(S, values[v1 + j]).fma(FloatVector.fromArray(S, xt, x1 + j * mp), acc1);
+                            acc2 = FloatVector.broadcast(S, values[v2 + j]).fma(FloatVector.fromArray(S, xt, x2 + j * mp), acc2);
+                            acc3 = FloatVector.broadcast(S, values[v3 + j]).fma(FloatVector.fromArray(S, xt, x3 + j * mp), acc3);
+                        }
+                    }
+                    for (; e < e1; e++) {
+                        int v0 = (e * br + i) * bc, x0 = columns[e] * step + t0;
+                        for (int j = 0; j < bc; j++) acc0 = FloatVector.broadcast(S, values[v0 + j]).fma(FloatVector.fromArray(S, xt, x0 + j * mp), acc0);
+                    }
+                    acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+                    for (int t = t0; t < Math.min(m, t0 + L); t++) SparseGemm.store(lanes[t - t0], t, r, y, yOff, ldy, ep);
+                }
+            }
+        }
+    }
+}
