@@ -92,7 +92,12 @@ public final class OpenClRenderer {
                 case Kernel.Conv c -> actCode(c.activation());
                 case Kernel.Attention a -> { }
                 case Kernel.LinearAttention a -> LinearAttentionRenderer.check(a, fp64);
-                case Kernel.QuantGemm q -> { }
+                case Kernel.QuantGemm q -> {
+                    // the dynamic path's exact integer group sums need double
+                    if (q.dynamic() && !fp64) {
+                        throw new UnsupportedOpException("quantized_linear", "the opencl backend renders dynamic int8 activations in double only, and this device has no cl_khr_fp64");
+                    }
+                }
                 case Kernel.SparseGemm g -> { }
             }
         }
