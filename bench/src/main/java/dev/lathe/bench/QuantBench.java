@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code gemm1024F32} vs {@code gemm1024Int8Dynamic}: C[1024, 1024] = A[1024, 1024] · Wᵀ, W
  *       int8 per channel, activations quantized per row at run time (target: 1.5x faster);</li>
  *   <li>{@code gemv4096F32} vs {@code gemv4096Int4G32} (target: 2x faster) and {@code gemv4096Int8}:
- *       y[1, 4096] = x[1, 4096] · Wᵀ, W [4096, 4096], i4 with a scale per 32 inputs, i8 per channel.</li>
+ *       y[1, 4096] = x[1, 4096] · Wᵀ, W [4096, 4096], i4 with a scale per 32 inputs, i8 per channel
+ *       (weight-only, and {@code gemv4096Int8Dynamic} with the row of x quantized to int8).</li>
  * </ul>
  * Compare ratios within one run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar QuantBench}.
  */
@@ -122,6 +123,12 @@ public class QuantBench {
     @Benchmark
     public float[] gemv4096Int4G32(Gemv4096 s) {
         QuantGemm.linear(1, s.x, 0, s.n, s.int4.q, s.int4.scales, null, s.int4.group, true, null, 0, s.y, 0, s.n, Parallelism.SERIAL);
+        return s.y;
+    }
+
+    @Benchmark
+    public float[] gemv4096Int8Dynamic(Gemv4096 s) {
+        QuantGemm.dynamic(1, s.x, 0, s.n, s.int8.q, s.int8.scales, null, s.int8.group, true, null, 0, s.y, 0, s.n, Parallelism.SERIAL);
         return s.y;
     }
 

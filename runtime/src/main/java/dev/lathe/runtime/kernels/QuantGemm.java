@@ -12,7 +12,9 @@ package dev.lathe.runtime.kernels;
  *       on, blocks of W are dequantized into scratch and run through the f32 {@link Gemm}.</li>
  *   <li>{@link #dynamic}: activations quantized per row at run time ({@link #quantizeRow}: symmetric
  *       int8, scale max|x| / 127, round half to even), then an exact integer product per scale cell,
- *       rescaled once in double: {@code C[i, o] = (float) (sx_i · Σ_g s_og (Σ_{p∈g} x̂_ip q_op - z_og Σ_{p∈g} x̂_ip) + bias_o)}.
+ *       rescaled once in double (few rows of 8-bit weights: the GEMV's widening loop on
+ *       integer-valued floats; otherwise the f32 GEMM on integer-valued panels, both exact per k chunk):
+ *       {@code C[i, o] = (float) (sx_i · Σ_g s_og (Σ_{p∈g} x̂_ip q_op - z_og Σ_{p∈g} x̂_ip) + bias_o)}.
  *       The integer sums are exact whatever the order, so the scalar and vector versions agree up to
  *       the double rescale, and with the interpreter's {@code quantized_linear} (activations "dynamic").</li>
  * </ul>
@@ -44,7 +46,9 @@ public final class QuantGemm {
         if (m == 0 || w.n() == 0) return;
         Cells cells = new Cells(w, scales, zeros, group, perRow);
         int chunk = QuantGemmScalar.exactChunk(cells);
-        if (Kernels.VECTOR && chunk > 0) {
+        if (Kernels.VECTOR && chunk > 0 && m < GEMM_ROWS && w.bits() == 8) {
+            QuantGemmVector.dynamicGemv(m, a, aOff, lda, cells, chunk, bias, biasOff, c, cOff, ldc, par);
+        } else if (Kernels.VECTOR && chunk > 0) {
             QuantGemmScalar.dynamicViaGemm(true, chunk, m, a, aOff, lda, cells, bias, biasOff, c, cOff, ldc, par);
         } else {
             QuantGemmScalar.dynamic(m, a, aOff, lda, cells, bias, biasOff, c, cOff, ldc, par);

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API weight-only GEMV for {@link QuantGemm#linear} on few rows. At batch 1 a GEMV is
+ * Vector API GEMV for {@link QuantGemm} on few rows (weight-only, and dynamic activations with 8-bit weights). At batch 1 a GEMV is
  * memory-bound, so reading 1 or ½ byte per weight instead of 4 is the whole gain: each L bytes of
  * integers are widened in registers (one signed byte-to-float conversion; 4-bit nibbles split with
  * int shifts after widening, x86 having no byte shifts) and multiplied by x with FMA; a scale cell's sum is scaled once per cell. For 4 bits
@@ -235,6 +235,74 @@ final class QuantGemmVector {
             }
             float y = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
             c[cOff + o] = bias == null ? y : y + bias[biasOff + o];
+        }
+    }
+
+    /**
+     * Dynamic activations on few rows with 8-bit weights: each row of x is quantized to int8
+     * ({@link QuantGemm#quantizeRow}), then the same widening loop as {@link #rows8} multiplies the
+     * integer-valued floats; per k chunk every partial sum (lanes and their reduction) is an integer
+     * below 2^24 ({@link QuantGemmScalar#exactChunk}), so the sums are exact and the rescale is the
+     * scalar path's.
+     */
+    static void dynamicGemv(int m, float[] a, int aOff, int lda, Cells cells, int chunk, float[] bias, int biasOff, float[] c, int cOff, int ldc,
+                            Parallelism par) {
+        QuantMatrix w = cells.w();
+        int n = w.n(), k = w.k();
+        int chunks = (k + chunk - 1) / chunk;
+        float[] xq = new float[m * k];
+        float[] sx = new float[m];
+        long[] xsum = new long[m * chunks];
+        for (int i = 0; i < m; i++) {
+            sx[i] = QuantGemm.quantizeRow(a, aOff + i * lda, k, xq, i * k);
+            for (int p = 0; p < k; p++) xsum[i * chunks + p / chunk] += (long) xq[i * k + p];
+        }
+        par = par.forWork(2L * m * n * k, Parallelism.MIN_WORK_PER_THREAD);
+        int tasks = (n + BLOCK - 1) / BLOCK;
+        par.forEach(tasks, t -> {
+            int o0 = t * BLOCK, o1 = Math.min(n, o0 + BLOCK);
+            for (int i = 0; i < m; i++) {
+                dynamicRows8(o0, o1, xq, i * k, sx[i], xsum, i * chunks, chunk, chunks, cells, bias, biasOff, c, cOff + i * ldc);
+            }
+        });
+    }
+
+    private static void dynamicRows8(int o0, int o1, float[] x, int xOff, float sx, long[] xsum, int xsOff, int chunk, int chunks, Cells cells,
+                                     float[] bias, int biasOff, float[] c, int cOff) {
+        QuantMatrix w = cells.w();
+        byte[] q = w.data();
+        int k = w.k(), groups = cells.groups(), offset = w.offset8();
+        boolean grouped = groups > 1;
+        float[] scales = cells.scales(), zeros = cells.zeros();
+        for (int o = o0; o < o1; o++) {
+            int row = o * k;
+            int cellBase = cells.perRow() ? o * groups : 0;
+            double acc = 0;
+            for (int ch = 0; ch < chunks; ch++) {
+                int p0 = ch * chunk, p1 = Math.min(k, p0 + chunk);
+                FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S), d2 = FloatVector.zero(S), d3 = FloatVector.zero(S);
+                int p = p0;
+                for (; p + 4 * L <= p1; p += 4 * L) {
+                    d0 = ((FloatVector) ByteVector.fromArray(B, q, row + p).convertShape(VectorOperators.B2F, S, 0))
+                            .fma(FloatVector.fromArray(S, x, xOff + p), d0);
+                    d1 = ((FloatVector) ByteVector.fromArray(B, q, row + p + L).convertShape(VectorOperators.B2F, S, 0))
+                            .fma(FloatVector.fromArray(S, x, xOff + p + L), d1);
+                    d2 = ((FloatVector) ByteVector.fromArray(B, q, row + p + 2 * L).convertShape(VectorOperators.B2F, S, 0))
+                            .fma(FloatVector.fromArray(S, x, xOff + p + 2 * L), d2);
+                    d3 = ((FloatVector) ByteVector.fromArray(B, q, row + p + 3 * L).convertShape(VectorOperators.B2F, S, 0))
+                            .fma(FloatVector.fromArray(S, x, xOff + p + 3 * L), d3);
+                }
+                for (; p + L <= p1; p += L) {
+                    d0 = ((FloatVector) ByteVector.fromArray(B, q, row + p).convertShape(VectorOperators.B2F, S, 0))
+                            .fma(FloatVector.fromArray(S, x, xOff + p), d0);
+                }
+                long dot = (long) d0.add(d1).add(d2.add(d3)).reduceLanes(VectorOperators.ADD);
+                for (; p < p1; p++) dot += (long) x[xOff + p] * q[row + p];
+                int cell = cellBase + (grouped ? ch : 0);
+                long zero = zeros == null ? 0 : (long) zeros[cell];
+                acc += (double) scales[cell] * (dot - (zero - offset) * xsum[xsOff + ch]);
+            }
+            c[cOff + o] = QuantGemmScalar.rescale(sx, acc, bias, biasOff + o);
         }
     }
 }

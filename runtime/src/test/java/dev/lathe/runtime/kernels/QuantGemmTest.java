@@ -99,6 +99,7 @@ class QuantGemmTest {
             case "dynScalar" -> QuantGemmScalar.dynamic(m, a, 0, lda, cells, l.bias(), 0, c, 0, ldc, par);
             case "dynGemmScalar" -> QuantGemmScalar.dynamicViaGemm(false, QuantGemmScalar.exactChunk(cells), m, a, 0, lda, cells, l.bias(), 0, c, 0, ldc, par);
             case "dynGemmVector" -> QuantGemmScalar.dynamicViaGemm(true, QuantGemmScalar.exactChunk(cells), m, a, 0, lda, cells, l.bias(), 0, c, 0, ldc, par);
+            case "dynGemvVector" -> QuantGemmVector.dynamicGemv(m, a, 0, lda, cells, QuantGemmScalar.exactChunk(cells), l.bias(), 0, c, 0, ldc, par);
             default -> throw new IllegalArgumentException(path);
         }
     }
@@ -134,7 +135,8 @@ class QuantGemmTest {
     @CsvSource({
             "dynScalar, 8, true", "dynScalar, 8, false", "dynScalar, 4, true", "dynScalar, 4, false",
             "dynGemmScalar, 8, true", "dynGemmScalar, 4, false",
-            "dynGemmVector, 8, true", "dynGemmVector, 8, false", "dynGemmVector, 4, true", "dynGemmVector, 4, false"})
+            "dynGemmVector, 8, true", "dynGemmVector, 8, false", "dynGemmVector, 4, true", "dynGemmVector, 4, false",
+            "dynGemvVector, 8, true", "dynGemvVector, 8, false"})
     void dynamicSumsIntegersExactly(String path, int bits, boolean signed) {
         Random r = new Random(7 + bits + (signed ? 100 : 0));
         // k = 1500 > 1024 splits i8 (and u8: 512) per-channel products into several exact chunks.
