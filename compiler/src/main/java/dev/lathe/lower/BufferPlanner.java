@@ -128,7 +128,7 @@ final class BufferPlanner {
                     a.sq(), a.sk(), a.heads(), a.dh(), a.dv(), a.method(), a.size(), a.seed(), a.causal(), a.scale(), f.applyAsInt(a.out()));
             case Kernel.SparseGemm g -> new Kernel.SparseGemm(g.label(), g.m(), g.out(), g.in(), g.blockRows(), g.blockCols(), f.applyAsInt(g.x()),
                     f.applyAsInt(g.values()), f.applyAsInt(g.indices()), f.applyAsInt(g.pointers()), f.applyAsInt(g.bias()), f.applyAsInt(g.dense()),
-                    g.denseFromRows(), f.applyAsInt(g.y()));
+                    g.denseFromRows(), g.activation(), f.applyAsInt(g.y()));
         };
     }
 }

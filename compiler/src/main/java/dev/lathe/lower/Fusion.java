@@ -81,6 +81,7 @@ final class Fusion {
             int c;
             if (k instanceof Kernel.Gemm gemm && gemm.cOff().isZero() && gemm.ldc().equals(gemm.n())) c = gemm.c();
             else if (k instanceof Kernel.Conv conv) c = conv.out();
+            else if (k instanceof Kernel.SparseGemm sg) c = sg.y();
             else continue;
             if (p.buffer(c).kind() != Buffer.Kind.TEMP || writes.getOrDefault(c, 0) != 1 || reads.getOrDefault(c, 0) != 1) continue;
             int j = reader(ks, g, c);
@@ -89,6 +90,7 @@ final class Fusion {
             Kernel fused = switch (k) {
                 case Kernel.Gemm gemm -> fuseGemm(p, gemm, loop);
                 case Kernel.Conv conv -> fuseConv(conv, loop);
+                case Kernel.SparseGemm sg -> fuseSparseGemm(sg, loop);
                 default -> null;
             };
             if (fused == null) continue;
@@ -114,6 +116,14 @@ final class Fusion {
             case TANH -> "TANH";
             default -> null;
         };
+    }
+
+    /** An activation over the whole result moves into the sparse call, as into a GEMM's epilogue. */
+    private static Kernel fuseSparseGemm(Kernel.SparseGemm g, Kernel.Loop loop) {
+        if (!Lowerer.product(loop.extents()).equals(g.m().times(Dim.of(g.out()))) || !g.activation().equals(LinalgLowering.NONE)) return null;
+        if (!(loop.body() instanceof Scalar.Unary u) || u.type() != DType.F32 || activation(u.op()) == null || !isDense(u.x(), g.y(), loop)) return null;
+        return new Kernel.SparseGemm(g.label() + " + " + loop.label(), g.m(), g.out(), g.in(), g.blockRows(), g.blockCols(), g.x(), g.values(), g.indices(),
+                g.pointers(), g.bias(), g.dense(), g.denseFromRows(), activation(u.op()), loop.out());
     }
 
     private static Kernel fuseGemm(KernelProgram p, Kernel.Gemm g, Kernel.Loop loop) {

@@ -220,10 +220,11 @@ public sealed interface Kernel {
      * [blockRows, blockCols] blocks; {@code values} f32, {@code indices} and {@code pointers} i32
      * weights read as int[]. {@code dense} (-1 when absent) is the masked weight packed for the GEMM,
      * used instead when a call has at least {@code denseFromRows} rows (the cost model's crossover,
-     * for a batch dim whose bounds straddle it). {@code bias} is -1 when absent.
+     * for a batch dim whose bounds straddle it). {@code bias} is -1 when absent; {@code activation} (a
+     * runtime {@code Activation} name) is applied after the bias, as in {@link Gemm}.
      */
     record SparseGemm(String label, Dim m, int out, int in, int blockRows, int blockCols, int x, int values, int indices, int pointers, int bias,
-                      int dense, int denseFromRows, int y) implements Kernel {
+                      int dense, int denseFromRows, String activation, int y) implements Kernel {
         public List<Integer> reads() {
             List<Integer> r = new java.util.ArrayList<>(List.of(x, values, indices, pointers));
             if (bias >= 0) r.add(bias);

@@ -72,7 +72,8 @@ public final class KernelPrinter {
                     + " batch " + a.batch() + " sq " + a.sq() + " sk " + a.sk() + " heads " + a.heads() + " dh " + a.dh() + " dv " + a.dv()
                     + " method " + a.method() + " size " + a.size() + " seed " + a.seed() + (Double.isNaN(a.scale()) ? "" : " scale " + a.scale())
                     + (a.causal() ? " causal" : "");
-            case Kernel.SparseGemm g -> "sparse_gemm (" + g.label() + ") b" + g.y() + "[" + g.m() + ", " + g.out() + "] = b" + g.x() + "[" + g.m() + ", " + g.in()
+            case Kernel.SparseGemm g -> "sparse_gemm (" + g.label() + ") b" + g.y() + "[" + g.m() + ", " + g.out() + "] = "
+                    + (g.activation().equals("NONE") ? "" : g.activation().toLowerCase(java.util.Locale.ROOT) + " ") + "b" + g.x() + "[" + g.m() + ", " + g.in()
                     + "] · (" + (g.blockRows() == 1 && g.blockCols() == 1 ? "csr" : "bsr " + g.blockRows() + "x" + g.blockCols()) + " values b" + g.values()
                     + " indices b" + g.indices() + " pointers b" + g.pointers() + ")ᵀ" + (g.bias() >= 0 ? " + b" + g.bias() : "")
                     + (g.dense() >= 0 ? ", dense b" + g.dense() + " from " + g.denseFromRows() + " rows" : "");

@@ -16,10 +16,13 @@ import java.util.Map;
  *   sparse(1) = stored * DOT                                       one dot per output over the stored values
  *   sparse(m) = stored * FMA * ceil(m / 16)            m >= 2      X transposed, one 16-lane FMA per value and 16 rows
  * </pre>
- * with DOT and FMA per format (CSR or BSR). The constants are one thread's times on a 1024x1024
- * weight measured with {@code bench/.../SparseBench.java} (minimum over repeated calls, AMD EPYC
- * with AVX-512, a busy 2-core machine): dense 58.5 us at m = 1, 298 us at 16, 1198 us at 64; CSR
- * 90% 55 us at 1, 216 us at 4 to 16, 967 us at 64; BSR 4x4 80% 142 us at 1, 308 us at 4.
+ * with DOT and FMA per format (CSR or BSR). Calibration ({@code bench/.../SparseBench.java}, one thread,
+ * 1024x1024, AMD EPYC with AVX-512, a busy 2-core machine): dense's absolute times are the minimum over
+ * repeated calls of a plain timing loop on the same kernels (JMH's averages there were inflated about
+ * 3.5x by the load), 58.5 us at m = 1, 80.6 at 4, 298 at 16, 1198 at 64; each sparse constant is dense's time divided by
+ * the speed-up JMH measured in one run, taking the largest (slowest) value over m = 4, 16, 64 for FMA
+ * and over 50-90% for DOT. Measured speed-ups (dense / sparse): CSR 90% 1.00 at m = 1, 0.29 at 4,
+ * 0.89 at 16, 1.19 at 64; CSR 70% 0.39, 0.11, 0.38, 0.43; BSR 4x4 80% 0.41, 0.26, 0.89, 1.14.
  *
  * <p>Sparse is chosen only where it is estimated at most {@link #MARGIN} of dense, so that a sparse
  * layer is not slower than dense within the model's error. Over a range of rows (a symbolic batch
@@ -34,10 +37,10 @@ import java.util.Map;
 public final class SparseCostModel {
     static final double DENSE_STREAM_NS = 0.056;
     static final double DENSE_MAC_NS = 0.0183;
-    static final double CSR_DOT_NS = 0.5;
-    static final double CSR_FMA_NS = 2.1;
+    static final double CSR_DOT_NS = 0.56;
+    static final double CSR_FMA_NS = 3.3;
     static final double BSR_DOT_NS = 0.7;
-    static final double BSR_FMA_NS = 1.6;
+    static final double BSR_FMA_NS = 1.65;
     static final int LANES = 16;
     public static final double MARGIN = 0.9;
     public static final int ROWS_CHECKED = 4096;

@@ -64,7 +64,7 @@ final class SparseLowering {
         int br = f.kind() == SparseFormat.Kind.BSR ? f.blockRows() : 1;
         int bc = f.kind() == SparseFormat.Kind.BSR ? f.blockCols() : 1;
         l.emit(new Kernel.SparseGemm(Lowerer.label(n), rows, Math.toIntExact(f.rows()), Math.toIntExact(f.cols()), br, bc, x, valuesBuffer, indexBuffer,
-                pointerBuffer, bias, dense, choice.kind() == SparseCostModel.Kind.BY_ROWS ? choice.denseFromRows() : 0, out));
+                pointerBuffer, bias, dense, choice.kind() == SparseCostModel.Kind.BY_ROWS ? choice.denseFromRows() : 0, LinalgLowering.NONE, out));
     }
 
     /** N:M positions [rows, kept] as CSR: absolute columns (ascending in each row) and row pointers r * kept. */

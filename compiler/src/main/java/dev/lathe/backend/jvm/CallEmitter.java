@@ -277,7 +277,7 @@ final class CallEmitter implements Opcodes {
 
     private void sparseGemm(Kernel.SparseGemm g) {
         dims(g.m());
-        // linear(m, x, out, in, br, bc, values, indices, pointers, bias, dense, denseFromRows, y, par)
+        // linear(m, x, out, in, br, bc, values, indices, pointers, bias, act, dense, denseFromRows, y, par)
         c.pushDim(g.m());
         c.pushBuffer(g.x());
         m.iconst(g.out());
@@ -288,10 +288,11 @@ final class CallEmitter implements Opcodes {
         c.pushBuffer(g.indices());
         c.pushBuffer(g.pointers());
         c.pushBuffer(g.bias());
+        m.getStatic(ACTIVATION, g.activation(), "L" + ACTIVATION + ";");
         c.pushBuffer(g.dense());
         m.iconst(g.denseFromRows());
         c.pushBuffer(g.y());
         c.pushParallelism();
-        m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "IIII" + F + "[I[I" + F + "L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
+        m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "IIII" + F + "[I[I" + F + "L" + ACTIVATION + ";L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
     }
 }

@@ -6,8 +6,8 @@ final class SparseGemmScalar {
 
     /**
      * CSR rows [r0, r1), one dot per output and row of X with four interleaved partial sums (entry e
-     * goes to sum e mod 4), which hides the add latency; on AMD Zen 4 this beats the Vector API gather
-     * (measured in SparseBench), so the vector kernels use it too.
+     * goes to sum e mod 4), which hides the add latency; on AMD Zen 4 it runs about as fast as the Vector
+     * API gather (54 vs 55 us at 90% of 1024x1024, one row).
      */
     static void csrDots(int m, float[] x, int xOff, int ldx, float[] values, int[] columns, int[] ptr, int r0, int r1,
                         float[] y, int yOff, int ldy, Epilogue ep) {
