@@ -98,7 +98,7 @@ public final class OpenClRenderer {
                         throw new UnsupportedOpException("quantized_linear", "the opencl backend renders dynamic int8 activations in double only, and this device has no cl_khr_fp64");
                     }
                 }
-                case Kernel.SparseGemm g -> { }
+                case Kernel.SparseGemm g -> actCode(g.activation());
             }
         }
     }

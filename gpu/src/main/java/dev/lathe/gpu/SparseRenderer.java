@@ -9,7 +9,7 @@ import java.util.Map;
  * {@link Kernel.SparseGemm} (runtime {@code SparseGemm}: {@code y[m, out] = x[m, in] · Wᵀ + bias} with W
  * in CSR, 1x1 blocks, or BSR): one work-item per (row of x, output unit), the unit fastest so the
  * work-items of a group read the same x row; each sums its row's stored entries in storage order
- * (an f32 {@code fma} chain), then adds the bias. The indices and pointers (i32 weights) are held as
+ * (an f32 {@code fma} chain), then adds the bias and applies the fused activation, as the runtime's epilogue. The indices and pointers (i32 weights) are held as
  * {@code long}. The masked dense weight the JVM backend switches to for large batches is not used:
  * the sparse product is the same function.
  */
@@ -36,7 +36,8 @@ final class SparseRenderer {
             src.append("    for (int j = 0; j < ").append(bc).append("; j++) acc = fma(v[j], xc[j], acc);\n");
         }
         src.append("  }\n");
-        src.append("  b").append(s.y()).append("[t * ").append(out).append("L + o] = acc").append(s.bias() >= 0 ? " + b" + s.bias() + "[o]" : "").append(";\n");
+        src.append("  b").append(s.y()).append("[t * ").append(out).append("L + o] = lt_act(").append(OpenClRenderer.actCode(s.activation())).append(", acc")
+                .append(s.bias() >= 0 ? " + b" + s.bias() + "[o]" : "").append(");\n");
         src.append("}\n");
         return new OpenClRenderer.Launch(name, s.label(), args, new long[] {m * out});
     }

@@ -98,6 +98,9 @@ class OpenClQuantSparseTest {
         System.setProperty("lathe.sparse", "sparse");
         try {
             agrees(statement, Kernel.SparseGemm.class);
+            // the mlp's ReLUs fuse into the sparse layers that precede them
+            assertTrue(Lowering.lower(rewritten(statement)).kernels().stream().anyMatch(k -> k instanceof Kernel.SparseGemm g && g.activation().equals("RELU")),
+                    statement + ": a ReLU fused into a sparse layer");
         } finally {
             if (before == null) System.clearProperty("lathe.sparse");
             else System.setProperty("lathe.sparse", before);
