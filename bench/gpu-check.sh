@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One prepared command for a machine with an OpenCL device (an NVIDIA GPU with its driver, or PoCL):
-# the OpenCL differential checks against the interpreter, a 1024^3 GEMM and the encoder (batch 32,
-# seq 128) timed against the JVM backend, one summary table. Runs from prebuilt jars, no Maven and no
+# the OpenCL differential checks against the interpreter, a 1024^3 GEMM, the encoder (batch 32,
+# seq 128) and the cnn (batch 64) timed against the JVM backend, one summary table. Runs from prebuilt jars, no Maven and no
 # network needed: build once with
-#   ./mvnw -B -q -pl gpu -am install -DskipTests        (or with -Dlathe.buildDir=target-gpu)
+#   ./mvnw -B -q -pl gpu -am package -DskipTests        (or with -Dlathe.buildDir=target-gpu)
 # which leaves gpu/<buildDir>/lathe-gpu.jar and its dependencies in gpu/<buildDir>/lib, and carry
 # that folder to the device machine with the working tree. Usage:
 #   bench/gpu-check.sh [--device N] [--graphs N] [--runs N]
@@ -17,7 +17,7 @@ if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ];
 fi
 if [ "${1:-}" = "--prepare" ]; then
   build="${LATHE_BUILD_DIR:-target}"
-  ./mvnw -B -q -Dlathe.buildDir="$build" -pl gpu -am install -DskipTests || exit 1
+  ./mvnw -B -q -Dlathe.buildDir="$build" -pl gpu -am package -DskipTests || exit 1
   rm -rf "gpu/$build/jre"
   "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector,jdk.unsupported --strip-debug --no-header-files \
     --no-man-pages --compress=zip-9 --output "gpu/$build/jre" 2>/dev/null || exit 1
@@ -60,7 +60,7 @@ for d in gpu/target gpu/target-gpu gpu/target-*; do
   if [ -f "$d/lathe-gpu.jar" ] && [ -d "$d/lib" ]; then dir="$d"; break; fi
 done
 if [ -z "$dir" ]; then
-  echo "gpu-check: no gpu/target*/lathe-gpu.jar with lib/: build first: ./mvnw -B -q -pl gpu -am install -DskipTests" >&2
+  echo "gpu-check: no gpu/target*/lathe-gpu.jar with lib/: build first: ./mvnw -B -q -pl gpu -am package -DskipTests" >&2
   exit 2
 fi
 JAVA=""

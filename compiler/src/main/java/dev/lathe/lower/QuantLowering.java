@@ -45,7 +45,7 @@ final class QuantLowering {
         Tensor stored = Tensor.ofLongs(DType.U8, new long[] {out, QuantMatrix.rowBytes(in, n.bits())}, bytes);
         int qb = l.derivedWeight(q.path() + ".packed", stored, WeightPacking.quant(type, in));
         // f32 scales as they are; f16 group scales stay f16 in the file and load widened into a float[].
-        int sb = l.weightBuffer(n.scales(), "");
+        int sb = l.weightBuffer(n.scales(), scales.data().dtype() == DType.F16 ? WeightPacking.AS_F32 : WeightPacking.NONE);
         int zb = -1;
         if (zeros != null) {
             // u4 has no file element type: zero points are stored as u8 either way.

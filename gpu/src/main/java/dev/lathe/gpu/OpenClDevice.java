@@ -162,6 +162,11 @@ public final class OpenClDevice implements AutoCloseable {
         return clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, (long) data.length * Sizeof.cl_double, Pointer.to(data), null);
     }
 
+    cl_mem upload(DeviceArrays.HostArray data) {
+        if (data.bytes() == 0) return allocate(8);
+        return clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, data.bytes(), data.pointer(), null);
+    }
+
     /** A read-write buffer of {@code bytes} bytes (at least 8). */
     cl_mem allocate(long bytes) {
         return clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(8, bytes), null, null);

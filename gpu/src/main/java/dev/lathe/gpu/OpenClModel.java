@@ -8,6 +8,7 @@ import dev.lathe.lower.Kernel;
 import dev.lathe.lower.KernelProgram;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
+import dev.lathe.runtime.model.ModelRunException;
 import dev.lathe.runtime.model.WeightPacking;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +43,9 @@ public final class OpenClModel implements AutoCloseable {
     private final Map<Map<String, Long>, Specialized> cache = new HashMap<>();
     private List<KernelTime> lastProfile = List.of();
 
+    /** One rendered and built program for one binding of the dims; {@code errors} (null when no kernel can fail) holds a run-time error's code and value. */
     private record Specialized(cl_program program, List<cl_kernel> kernels, List<OpenClRenderer.Launch> launches, Map<Integer, cl_mem> mems,
-                               List<cl_mem> owned, Map<String, Long> env) {}
+                               List<cl_mem> owned, Map<String, Long> env, cl_mem errors, List<String> errorMessages, List<cl_mem> scratch) {}
 
     /** Checks the program renders (else {@link dev.lathe.lower.UnsupportedOpException}), then uploads its weights. */
     public OpenClModel(KernelProgram program, OpenClDevice device) {
@@ -55,8 +57,8 @@ public final class OpenClModel implements AutoCloseable {
             if (b.kind() != Buffer.Kind.WEIGHT) continue;
             Tensor t = program.weights().get(b.name());
             if (t == null) throw new IllegalStateException("no data for weight '" + b.name() + "'");
-            if (b.dtype() == DType.F64) {
-                weights.put(b.id(), device.upload(t.toDoubleArray()));
+            if (DeviceArrays.of(b) != DeviceArrays.Element.FLOAT || b.dtype() != DType.F32) {
+                weights.put(b.id(), device.upload(DeviceArrays.of(t, DeviceArrays.of(b))));
                 continue;
             }
             float[] data = t.toFloatArray();
@@ -83,7 +85,10 @@ public final class OpenClModel implements AutoCloseable {
         return device;
     }
 
-    /** Runs the model: inputs by name (f32), outputs by name. */
+    /**
+     * Runs the model: inputs by name, outputs by name. A run-time error of the model (a gather index out
+     * of range, an integer division by zero) is a {@link ModelRunException} with the runtime's message.
+     */
     public synchronized Map<String, Tensor> run(Map<String, Tensor> inputs) {
         Map<String, Long> env = bind(inputs);
         Specialized s = cache.computeIfAbsent(env, this::specialize);
@@ -91,21 +96,18 @@ public final class OpenClModel implements AutoCloseable {
             for (KernelProgram.Io io : program.inputs()) {
                 Tensor t = inputs.get(io.name());
                 if (t.size() == 0) continue;
-                if (io.dtype() == DType.F64) {
-                    double[] data = t.toDoubleArray();
-                    clEnqueueWriteBuffer(queue, s.mems.get(io.buffer()), CL_TRUE, 0, (long) data.length * Sizeof.cl_double, Pointer.to(data), 0, null, null);
-                } else {
-                    float[] data = t.toFloatArray();
-                    clEnqueueWriteBuffer(queue, s.mems.get(io.buffer()), CL_TRUE, 0, (long) data.length * Sizeof.cl_float, Pointer.to(data), 0, null, null);
-                }
+                DeviceArrays.HostArray data = DeviceArrays.of(t, io.dtype());
+                clEnqueueWriteBuffer(queue, s.mems.get(io.buffer()), CL_TRUE, 0, data.bytes(), data.pointer(), 0, null, null);
             }
+            if (s.errors != null) clEnqueueWriteBuffer(queue, s.errors, CL_TRUE, 0, 2L * Sizeof.cl_long, Pointer.to(new long[2]), 0, null, null);
             List<cl_event> events = new ArrayList<>();
             for (int i = 0; i < s.launches.size(); i++) {
                 OpenClRenderer.Launch l = s.launches.get(i);
                 cl_kernel k = s.kernels.get(i);
                 for (int a = 0; a < l.args().size(); a++) {
                     int id = l.args().get(a);
-                    cl_mem mem = id <= -2 ? transposed.get(-2 - id) : s.mems.get(id);
+                    int scratch = OpenClRenderer.scratchIndex(id);
+                    cl_mem mem = id == OpenClRenderer.ERRORS ? s.errors : scratch >= 0 ? s.scratch.get(scratch) : id <= -2 ? transposed.get(-2 - id) : s.mems.get(id);
                     clSetKernelArg(k, a, Sizeof.cl_mem, Pointer.to(mem));
                 }
                 cl_event ev = new cl_event();
@@ -116,15 +118,9 @@ public final class OpenClModel implements AutoCloseable {
             for (KernelProgram.Io io : program.outputs()) {
                 long[] shape = io.shape().stream().mapToLong(d -> d.evaluate(env)).toArray();
                 int size = Math.toIntExact(Tensor.checkedSize(shape));
-                if (io.dtype() == DType.F64) {
-                    double[] data = new double[size];
-                    if (size > 0) clEnqueueReadBuffer(queue, s.mems.get(io.buffer()), CL_TRUE, 0, (long) size * Sizeof.cl_double, Pointer.to(data), 0, null, null);
-                    out.put(io.name(), Tensor.ofDoubles(shape, data));
-                } else {
-                    float[] data = new float[size];
-                    if (size > 0) clEnqueueReadBuffer(queue, s.mems.get(io.buffer()), CL_TRUE, 0, (long) size * Sizeof.cl_float, Pointer.to(data), 0, null, null);
-                    out.put(io.name(), Tensor.ofFloats(shape, data));
-                }
+                DeviceArrays.HostArray data = DeviceArrays.allocate(io.dtype(), size);
+                if (size > 0) clEnqueueReadBuffer(queue, s.mems.get(io.buffer()), CL_TRUE, 0, data.bytes(), data.pointer(), 0, null, null);
+                out.put(io.name(), DeviceArrays.toTensor(io.dtype(), shape, data));
             }
             clFinish(queue);
             List<KernelTime> prof = new ArrayList<>();
@@ -136,6 +132,11 @@ public final class OpenClModel implements AutoCloseable {
                 clReleaseEvent(events.get(i));
             }
             lastProfile = List.copyOf(prof);
+            if (s.errors != null) {
+                long[] err = new long[2];
+                clEnqueueReadBuffer(queue, s.errors, CL_TRUE, 0, 2L * Sizeof.cl_long, Pointer.to(err), 0, null, null);
+                if (err[0] != 0) throw new ModelRunException(String.format(java.util.Locale.ROOT, s.errorMessages.get((int) err[0] - 1), err[1]));
+            }
             return out;
         } catch (CLException e) {
             throw new OpenClException("OpenCL error while running '" + program.graphName() + "' on " + device.name() + ": " + e.getMessage(), e);
@@ -210,11 +211,22 @@ public final class OpenClModel implements AutoCloseable {
                 mems.put(b.id(), m);
             }
         }
-        return new Specialized(prog, kernels, r.launches(), mems, owned, env);
+        cl_mem errors = null;
+        if (!r.errors().isEmpty()) {
+            errors = device.allocate(2L * Sizeof.cl_long);
+            owned.add(errors);
+        }
+        List<cl_mem> scratch = new ArrayList<>();
+        for (OpenClRenderer.Scratch sc : r.scratch()) {
+            cl_mem m = sc.init() != null ? device.upload(sc.init()) : device.allocate(sc.bytes());
+            scratch.add(m);
+            owned.add(m);
+        }
+        return new Specialized(prog, kernels, r.launches(), mems, owned, env, errors, r.errors(), scratch);
     }
 
     private static long bytes(Buffer b, Map<String, Long> env) {
-        return b.size().evaluate(env) * (b.dtype() == DType.F64 ? 8 : 4);
+        return b.size().evaluate(env) * DeviceArrays.of(b).bytes;
     }
 
     @Override

@@ -34,49 +34,81 @@ public final class OpenClRenderer {
     /** One kernel launch: kernel name, buffer arguments (buffer ids; -2 - id for a transposed weight copy), global size. */
     public record Launch(String name, String label, List<Integer> args, long[] global) {}
 
-    /** Source plus launches in order. */
-    public record Rendered(String source, List<Launch> launches) {}
+    /**
+     * Source plus launches in order; {@code errors} are the messages of the run-time errors the kernels
+     * may raise (a {@code %d} for the offending value), error code i + 1 for entry i.
+     */
+    public record Rendered(String source, List<Launch> launches, List<String> errors, List<Scratch> scratch) {}
+
+    /** A device buffer of {@code bytes} private to one rendered program; {@code init} (or null) its initial doubles. */
+    public record Scratch(long bytes, double[] init) {}
+
+    /** The launch argument standing for scratch buffer {@code i} of {@link Rendered#scratch()}. */
+    public static int scratchArg(int i) {
+        return ERRORS + 1 + i;
+    }
+
+    /** The scratch index of a launch argument, or -1 when it is not a scratch buffer. */
+    public static int scratchIndex(int arg) {
+        long i = (long) arg - ERRORS - 1;
+        return arg != ERRORS && i < 1 << 20 ? (int) i : -1;
+    }
+
+    /** The launch argument standing for the error buffer ({@code long[2]}: error code, value) of the kernels that can fail. */
+    public static final int ERRORS = Integer.MIN_VALUE;
 
     /** Throws {@link UnsupportedOpException} when some kernel or buffer of {@code p} cannot be rendered. */
     public static void check(KernelProgram p, boolean fp64) {
-        // Before the dtype checks, so that the op (not its u8 packed weight) is named.
-        for (Kernel k : p.kernels()) if (k instanceof Kernel.QuantGemm) throw unsupported("quantized_linear", k);
         for (Buffer b : p.buffers()) {
-            if (b.dtype() != DType.F32 && !(fp64 && b.dtype() == DType.F64)) {
-                throw new UnsupportedOpException(b.dtype().sourceName(), "the opencl backend supports f32 buffers (and f64 on devices with cl_khr_fp64) only, got "
-                        + b.dtype().sourceName() + " buffer '" + b.name() + "' (#" + b.id() + ")");
+            // f16 group scales are widened to float when uploaded (their packing says so)
+            if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.AS_F32)) continue;
+            boolean ok = switch (b.dtype()) {
+                case F16, BF16 -> false;
+                case F64 -> fp64;
+                default -> true;
+            };
+            if (!ok) {
+                throw new UnsupportedOpException(b.dtype().sourceName(), "the opencl backend does not render " + b.dtype().sourceName() + " buffers"
+                        + (b.dtype() == DType.F64 ? " on a device without cl_khr_fp64" : "") + " (buffer '" + b.name() + "', #" + b.id() + ")");
             }
         }
         for (Kernel k : p.kernels()) {
             if (k instanceof Kernel.Loop) continue;
-            for (int id : k.reads()) requireF32(p, id, k);
+            int mask = k instanceof Kernel.Attention a ? a.mask() : -1;
+            for (int id : k.reads()) {
+                if (id == mask && maskDtypeOk(p, id)) continue;
+                // packed integers and zero points: their packing says how they are read
+                if (k instanceof Kernel.QuantGemm q && (id == q.q() || id == q.zeros() || id == q.scales() && p.buffer(id).packing().equals(WeightPacking.AS_F32))) continue;
+                // sparse indices and pointers are i32, held as long
+                if (k instanceof Kernel.SparseGemm g && (id == g.indices() || id == g.pointers())) continue;
+                requireF32(p, id, k);
+            }
             for (int id : k.writes()) requireF32(p, id, k);
         }
         for (Kernel k : p.kernels()) {
             switch (k) {
-                case Kernel.Loop l -> {
-                    Scalar.forEach(l.body(), OpenClRenderer::checkScalar);
-                    if (l.reduction() != null) {
-                        Scalar.forEach(l.reduction().value(), OpenClRenderer::checkScalar);
-                        if (l.reduction().init() != null) Scalar.forEach(l.reduction().init(), OpenClRenderer::checkScalar);
-                    }
-                }
+                case Kernel.Loop l -> LoopRenderer.check(l);
                 case Kernel.Gemm g -> { }
                 case Kernel.BatchedMatMul b -> { }
                 case Kernel.Rows r -> { }
-                case Kernel.Conv c -> throw unsupported("conv2d", k);
-                case Kernel.Pool q -> throw unsupported(q.max() ? "max_pool2d" : "avg_pool2d", k);
-                case Kernel.Attention a -> {
-                    if (a.mask() >= 0) {
-                        throw new UnsupportedOpException("attention", "the opencl backend does not render masked attention yet (kernel '" + a.label()
-                                + "'); use --backend jvm or auto");
+                case Kernel.Conv c -> actCode(c.activation());
+                case Kernel.Pool q -> { }
+                case Kernel.Attention a -> { }
+                case Kernel.LinearAttention a -> LinearAttentionRenderer.check(a, fp64);
+                case Kernel.QuantGemm q -> {
+                    // the dynamic path's exact integer group sums need double
+                    if (q.dynamic() && !fp64) {
+                        throw new UnsupportedOpException("quantized_linear", "the opencl backend renders dynamic int8 activations in double only, and this device has no cl_khr_fp64");
                     }
                 }
-                case Kernel.LinearAttention a -> throw unsupported("linear_attention", k);
-                case Kernel.QuantGemm q -> throw unsupported("quantized_linear", k);
-                case Kernel.SparseGemm g -> throw unsupported("sparse_linear", k);
+                case Kernel.SparseGemm g -> actCode(g.activation());
             }
         }
+    }
+
+    /** An attention mask may be bool (true = attend) or f32 (additive). */
+    private static boolean maskDtypeOk(KernelProgram p, int id) {
+        return p.buffer(id).dtype() == DType.BOOL || p.buffer(id).dtype() == DType.F32;
     }
 
     private static void requireF32(KernelProgram p, int id, Kernel k) {
@@ -87,19 +119,6 @@ public final class OpenClRenderer {
 
     private static UnsupportedOpException unsupported(String op, Kernel k) {
         return new UnsupportedOpException(op, "the opencl backend does not render " + op + " yet (kernel '" + k.label() + "'); use --backend jvm or auto");
-    }
-
-    private static void checkScalar(Scalar s) {
-        switch (s) {
-            case Scalar.Load l -> {
-                if (l.gather() != null) throw new UnsupportedOpException("gather", "the opencl backend does not render gathers (data-dependent indices) yet");
-            }
-            case Scalar.Binary b when b.type().isFloating() == false && (b.op() == Scalar.BinaryOp.DIV || b.op() == Scalar.BinaryOp.POW) ->
-                    throw new UnsupportedOpException(b.op().text(), "the opencl backend does not render integer " + b.op().text() + " yet");
-            case Scalar.Cast c when !c.type().isFloating() && c.x().type().isFloating() ->
-                    throw new UnsupportedOpException("cast", "the opencl backend does not render float-to-integer casts yet");
-            default -> { }
-        }
     }
 
     private static final String PREAMBLE = """
@@ -119,6 +138,26 @@ public final class OpenClRenderer {
             inline real lt_gelu_tanh(real v) { return (real)0.5 * v * (1 + tanh(sqrt((real)2 / M_PI) * (v + (real)0.044715 * v * v * v))); }
             inline real lt_leaky(real v, real a) { return v >= 0 ? v : a * v; }
             inline real lt_clip(real v, real lo, real hi) { return isnan(v) ? v : fmin(fmax(v, lo), hi); }
+            inline long lt_d2l(real v) {
+              if (isnan(v)) return 0;
+              if (v >= (real)9.223372036854775807e18) return LONG_MAX;
+              if (v <= (real)-9.223372036854775808e18) return LONG_MIN;
+              return (long)v;
+            }
+            inline long lt_idiv(long a, long b, __global long* err, long code) {
+              if (b == 0) { err[0] = code; return 0; }
+              return b == -1 ? (long)(0UL - (ulong)a) : a / b;
+            }
+            inline long lt_ipow(long a, long b) {
+              if (b < 0) return a == 1 ? 1 : a == -1 ? ((b & 1) ? -1 : 1) : a == 0 ? LONG_MAX : 0;
+              real r = 1, x = (real)a;
+              for (long e = b; e > 0; e >>= 1) { if (e & 1) r *= x; x *= x; }
+              return lt_d2l(r);
+            }
+            inline long lt_gidx(long i, long dim, int negative, __global long* err, long code) {
+              if (negative ? (i < -dim || i >= dim) : (i < 0 || i >= dim)) { err[0] = code; err[1] = i; return 0; }
+              return i < 0 ? i + dim : i;
+            }
             inline float lt_act(int act, float x) {
               real v = x;
               switch (act) {
@@ -138,48 +177,70 @@ public final class OpenClRenderer {
         check(p, fp64);
         StringBuilder src = new StringBuilder(PREAMBLE);
         List<Launch> launches = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        List<Scratch> scratch = new ArrayList<>();
         for (int i = 0; i < p.kernels().size(); i++) {
             Kernel k = p.kernels().get(i);
             String name = "k" + i;
             Launch l = switch (k) {
-                case Kernel.Loop loop -> new LoopRenderer(p, env, loop).render(name, src);
+                case Kernel.Loop loop -> new LoopRenderer(p, env, loop, errors).render(name, src);
                 case Kernel.Gemm g -> gemm(p, env, g, name, src);
                 case Kernel.BatchedMatMul b -> batched(env, b, name, src);
                 case Kernel.Rows r -> rows(env, r, name, src);
-                case Kernel.Attention a -> attention(env, a, name, src);
+                case Kernel.Attention a -> attention(p, env, a, name, src);
+                case Kernel.Conv c -> ConvRenderer.render(env, c, name, src);
+                case Kernel.Pool q -> PoolRenderer.render(env, q, name, src);
+                case Kernel.QuantGemm q -> {
+                    launches.addAll(QuantRenderer.render(p, env, q, name, src, scratch));
+                    yield null;
+                }
+                case Kernel.SparseGemm g -> SparseRenderer.render(p, env, g, name, src);
+                case Kernel.LinearAttention a -> {
+                    launches.addAll(LinearAttentionRenderer.render(env, a, name, src, scratch));
+                    yield null;
+                }
                 default -> throw new AssertionError(k);
             };
             if (l != null) launches.add(l);
         }
-        return new Rendered(src.toString(), launches);
+        return new Rendered(src.toString(), launches, List.copyOf(errors), List.copyOf(scratch));
     }
 
     static long ev(Dim d, Map<String, Long> env) {
         return d.evaluate(env);
     }
 
-    private static String params(List<Integer> bufs, int writes) {
+    static String params(List<Integer> bufs, int writes) {
         return params(null, bufs, writes);
     }
 
-    private static String params(KernelProgram p, List<Integer> bufs, int writes) {
+    /** Kernel parameters for buffer ids ({@link #ERRORS}: the error buffer); element types from {@code p} (null: all f32). */
+    static String params(KernelProgram p, List<Integer> bufs, int writes) {
         StringBuilder sb = new StringBuilder();
         for (int j = 0; j < bufs.size(); j++) {
             if (j > 0) sb.append(", ");
             int id = bufs.get(j);
-            sb.append("__global ").append(id == writes ? "" : "const ").append(p != null && id >= 0 && p.buffer(id).dtype() == DType.F64 ? "double* " : "float* ")
-                    .append(id <= -2 ? "bt" + (-2 - id) : "b" + id);
+            if (id == ERRORS) {
+                sb.append("__global long* lt_err");
+                continue;
+            }
+            if (scratchIndex(id) >= 0) {
+                sb.append("__global real* lt_s").append(scratchIndex(id));
+                continue;
+            }
+            String type = p != null && id >= 0 ? DeviceArrays.cType(p.buffer(id)) : "float";
+            sb.append("__global ").append(id == writes ? "" : "const ").append(type).append("* ").append(id <= -2 ? "bt" + (-2 - id) : "b" + id);
         }
         return sb.toString();
     }
 
-    private static List<Integer> distinct(List<Integer> ids) {
+    static List<Integer> distinct(List<Integer> ids) {
         List<Integer> out = new ArrayList<>();
         for (int id : ids) if (id != -1 && !out.contains(id)) out.add(id);
         return out;
     }
 
-    private static int actCode(String act) {
+    static int actCode(String act) {
         return switch (act) {
             case "NONE" -> 0;
             case "RELU" -> 1;
@@ -297,16 +358,15 @@ public final class OpenClRenderer {
      * rows; an online softmax over the visible keys (running max and sum, float accumulation). Key j is
      * hidden when causal and j > i + sk - sq; a row seeing no key (or only -inf scores) gives zeros.
      */
-    private static Launch attention(Map<String, Long> env, Kernel.Attention a, String name, StringBuilder src) {
-        if (a.mask() >= 0) throw new UnsupportedOpException("attention", "the opencl backend does not render masked attention yet (kernel '" + a.label() + "')");
+    private static Launch attention(KernelProgram p, Map<String, Long> env, Kernel.Attention a, String name, StringBuilder src) {
         long batch = ev(a.batch(), env), sq = ev(a.sq(), env), sk = ev(a.sk(), env), dh = ev(a.dh(), env), dv = ev(a.dv(), env);
         long heads = a.heads();
         if (batch * sq * dv == 0) return null;
         float scale = (float) (Double.isNaN(a.scale()) ? 1 / Math.sqrt(dh) : a.scale());
         long d = heads * dh, dvAll = heads * dv;
         boolean privQ = dh <= PRIVATE_HEAD, privAcc = dv <= PRIVATE_HEAD;
-        List<Integer> args = distinct(List.of(a.q(), a.k(), a.v(), a.out()));
-        src.append("\n__kernel void ").append(name).append('(').append(params(args, a.out())).append(") {\n");
+        List<Integer> args = distinct(List.of(a.q(), a.k(), a.v(), a.mask(), a.out()));
+        src.append("\n__kernel void ").append(name).append('(').append(params(p, args, a.out())).append(") {\n");
         src.append("  const long g = get_global_id(0); const long i = g % ").append(sq).append("L, t = g / ").append(sq).append("L, h = t % ").append(heads)
                 .append("L, bb = t / ").append(heads).append("L;\n");
         src.append("  __global const float* qp = b").append(a.q()).append(" + (bb * ").append(sq).append("L + i) * ").append(d).append("L + h * ").append(dh).append("L;\n");
@@ -327,10 +387,21 @@ public final class OpenClRenderer {
         src.append("  long jEnd = ").append(sk).append("L;\n");
         if (a.causal()) src.append("  jEnd = min(jEnd, i + ").append(sk - sq + 1).append("L);\n");
         src.append("  float mx = -INFINITY, l = 0.0f;\n");
+        boolean additive = a.mask() >= 0 && p.buffer(a.mask()).dtype() == DType.F32;
+        long strideKey = 0;
+        if (a.mask() >= 0) {
+            // the mask row of (batch, head, query) through the broadcast strides (0 repeats)
+            List<Long> ms = a.maskStrides().stream().map(x -> ev(x, env)).toList();
+            strideKey = ms.get(3);
+            src.append("  __global const ").append(additive ? "float" : "uchar").append("* mk = b").append(a.mask()).append(" + bb * ").append(ms.get(0))
+                    .append("L + h * ").append(ms.get(1)).append("L + i * ").append(ms.get(2)).append("L;\n");
+        }
         src.append("  for (long j = 0; j < jEnd; j++) {\n");
+        if (a.mask() >= 0 && !additive) src.append("    if (!mk[j * ").append(strideKey).append("L]) continue;\n");
         src.append("    __global const float* kp = kb + j * ").append(d).append("L;\n");
         src.append("    float s = 0.0f; for (int c = 0; c < ").append(dh).append("; c++) s = fma(").append(q).append("[c], kp[c], s);\n");
         src.append("    s *= ").append(Float.isFinite(scale) ? Float.toString(scale) + "f" : lit(scale)).append(";\n");
+        if (additive) src.append("    s += mk[j * ").append(strideKey).append("L];\n");
         src.append("    if (s == -INFINITY) continue;\n");
         src.append("    if (s > mx) { const float corr = exp(mx - s); l *= corr; for (int c = 0; c < ").append(dv).append("; c++) ").append(acc)
                 .append("[c] *= corr; mx = s; }\n");
@@ -390,170 +461,5 @@ public final class OpenClRenderer {
         if (Double.isNaN(v)) return "NAN";
         if (Double.isInfinite(v)) return v > 0 ? "INFINITY" : "(-INFINITY)";
         return "(" + Double.toString(v) + ")";
-    }
-
-    /** Renders one loop nest. */
-    private static final class LoopRenderer {
-        private final KernelProgram p;
-        private final Map<String, Long> env;
-        private final Kernel.Loop loop;
-
-        LoopRenderer(KernelProgram p, Map<String, Long> env, Kernel.Loop loop) {
-            this.p = p;
-            this.env = env;
-            this.loop = loop;
-        }
-
-        Launch render(String name, StringBuilder src) {
-            int outer = loop.extents().size();
-            long[] ext = new long[outer];
-            long total = 1;
-            for (int d = 0; d < outer; d++) {
-                ext[d] = ev(loop.extents().get(d), env);
-                total *= ext[d];
-            }
-            if (total == 0) return null;
-            List<Integer> args = distinct(new ArrayList<>(loop.reads()));
-            args.remove((Integer) loop.out());
-            args.add(loop.out());
-            src.append("\n__kernel void ").append(name).append('(').append(params(p, args, loop.out())).append(") {\n");
-            src.append("  long g = get_global_id(0);\n");
-            for (int d = outer - 1; d >= 0; d--) {
-                src.append("  const long i").append(d).append(" = g % ").append(ext[d]).append("L; g /= ").append(ext[d]).append("L;\n");
-            }
-            Kernel.Reduction red = loop.reduction();
-            if (red != null) reduction(red, outer, src);
-            src.append("  b").append(loop.out()).append('[').append(affine(loop.outIndex())).append("] = (").append(p.buffer(loop.out()).dtype() == DType.F64 ? "double" : "float").append(")(").append(expr(loop.body())).append(");\n}\n");
-            return new Launch(name, loop.label(), args, new long[] {total});
-        }
-
-        private void reduction(Kernel.Reduction red, int outer, StringBuilder src) {
-            boolean fl = red.value().type().isFloating();
-            String t = fl ? "real" : "long";
-            if (red.op() == Kernel.ReduceOp.ARGMAX) {
-                src.append("  real best = 0; long acc = -1;\n");
-            } else {
-                String init = red.init() != null ? "(" + t + ")(" + expr(red.init()) + ")" : switch (red.op()) {
-                    case SUM -> "0";
-                    case MAX -> fl ? "-INFINITY" : "LONG_MIN";
-                    default -> fl ? "INFINITY" : "LONG_MAX";
-                };
-                src.append("  ").append(t).append(" acc = ").append(init).append(";\n");
-            }
-            int r = red.extents().size();
-            for (int d = 0; d < r; d++) {
-                int v = outer + d;
-                src.append("  for (long i").append(v).append(" = 0; i").append(v).append(" < ").append(ev(red.extents().get(d), env)).append("L; i").append(v).append("++)\n");
-            }
-            src.append("  { ").append(t).append(" v = (").append(t).append(")(").append(expr(red.value())).append("); ");
-            switch (red.op()) {
-                case SUM -> src.append("acc += v;");
-                case MAX -> src.append(fl ? "acc = lt_max(acc, v);" : "acc = max(acc, v);");
-                case MIN -> src.append(fl ? "acc = lt_min(acc, v);" : "acc = min(acc, v);");
-                case ARGMAX -> src.append("if (acc < 0 || v > best || (isnan(v) && !isnan(best))) { best = v; acc = i").append(outer).append("; }");
-            }
-            src.append(" }\n");
-        }
-
-        private String affine(Affine a) {
-            StringBuilder sb = new StringBuilder("(").append(ev(a.offset(), env)).append('L');
-            for (Map.Entry<Integer, Dim> e : a.coefs().entrySet()) {
-                sb.append(" + ").append(ev(e.getValue(), env)).append("L * i").append(e.getKey());
-            }
-            return sb.append(')').toString();
-        }
-
-        private static String ctype(DType t) {
-            if (t == DType.F32) return "float";
-            if (t.isFloating()) return "real";
-            if (t == DType.BOOL) return "int";
-            return "long";
-        }
-
-        /** A C expression of the node's value: float/real for floats, long for integers, int for bool. */
-        private String expr(Scalar s) {
-            return switch (s) {
-                case Scalar.Load l -> "b" + l.buffer() + "[" + affine(l.index()) + "]";
-                case Scalar.Const c -> c.type().isFloating() ? "((" + ctype(c.type()) + ")" + lit(c.value()) + ")"
-                        : c.type() == DType.BOOL ? (c.value() != 0 ? "1" : "0") : "(" + (long) c.value() + "L)";
-                case Scalar.Index i -> affine(i.index());
-                case Scalar.Acc a -> "((" + ctype(a.type()) + ")acc)";
-                case Scalar.Unary u -> unary(u);
-                case Scalar.Binary b -> binary(b);
-                case Scalar.Compare c -> "((" + widen(c.a()) + ") " + c.op().symbol() + " (" + widen(c.b()) + ") ? 1 : 0)";
-                case Scalar.Select x -> "((" + expr(x.cond()) + ") ? (" + ctype(x.type()) + ")(" + expr(x.a()) + ") : (" + ctype(x.type()) + ")(" + expr(x.b()) + "))";
-                case Scalar.Cast c -> c.type() == DType.BOOL ? "((" + expr(c.x()) + ") != 0 ? 1 : 0)" : "((" + ctype(c.type()) + ")(" + widen(c.x()) + "))";
-            };
-        }
-
-        /** The operand widened to the compute type of its kind: real for floats, long for integers and bools. */
-        private String widen(Scalar s) {
-            return (s.type().isFloating() ? "(real)" : "(long)") + "(" + expr(s) + ")";
-        }
-
-        private String round(DType t, String realExpr) {
-            return "((" + ctype(t) + ")(" + realExpr + "))";
-        }
-
-        private String unary(Scalar.Unary u) {
-            if (u.op() == Scalar.UnaryOp.NOT) return "((" + expr(u.x()) + ") ? 0 : 1)";
-            if (!u.type().isFloating()) {
-                String x = "(long)(" + expr(u.x()) + ")";
-                return switch (u.op()) {
-                    case NEG -> "(-" + x + ")";
-                    case ABS -> "abs(" + x + ")";
-                    case RELU -> "max(" + x + ", 0L)";
-                    default -> throw new UnsupportedOpException(u.op().text(), "the opencl backend does not render integer " + u.op().text());
-                };
-            }
-            String x = "(real)(" + expr(u.x()) + ")";
-            String r = switch (u.op()) {
-                case NEG -> "-" + x;
-                case ABS -> "fabs(" + x + ")";
-                case EXP -> "exp(" + x + ")";
-                case LOG -> "log(" + x + ")";
-                case SQRT -> "sqrt(" + x + ")";
-                case RSQRT -> "1 / sqrt(" + x + ")";
-                case ERF -> "erf(" + x + ")";
-                case TANH -> "tanh(" + x + ")";
-                case SIGMOID -> "lt_sigmoid(" + x + ")";
-                case RELU -> "lt_relu(" + x + ")";
-                case SILU -> "(" + x + " * lt_sigmoid(" + x + "))";
-                case SOFTPLUS -> "lt_softplus(" + x + ")";
-                case GELU_ERF -> "lt_gelu_erf(" + x + ")";
-                case GELU_TANH -> "lt_gelu_tanh(" + x + ")";
-                case LEAKY_RELU -> "lt_leaky(" + x + ", (real)" + lit(u.p1()) + ")";
-                case CLIP -> "lt_clip(" + x + ", (real)" + lit(u.p1()) + ", (real)" + lit(u.p2()) + ")";
-                case NOT -> throw new AssertionError();
-            };
-            return round(u.type(), r);
-        }
-
-        private String binary(Scalar.Binary b) {
-            if (b.op() == Scalar.BinaryOp.AND) return "((" + expr(b.a()) + ") && (" + expr(b.b()) + ") ? 1 : 0)";
-            if (!b.type().isFloating()) {
-                String a = "(long)(" + expr(b.a()) + ")", c = "(long)(" + expr(b.b()) + ")";
-                return switch (b.op()) {
-                    case ADD -> "(" + a + " + " + c + ")";
-                    case SUB -> "(" + a + " - " + c + ")";
-                    case MUL -> "(" + a + " * " + c + ")";
-                    case MAX -> "max(" + a + ", " + c + ")";
-                    case MIN -> "min(" + a + ", " + c + ")";
-                    default -> throw new UnsupportedOpException(b.op().text(), "the opencl backend does not render integer " + b.op().text());
-                };
-            }
-            String a = widen(b.a()), c = widen(b.b());
-            String r = switch (b.op()) {
-                case ADD -> a + " + " + c;
-                case SUB -> a + " - " + c;
-                case MUL -> a + " * " + c;
-                case DIV -> a + " / " + c;
-                case POW -> "pow(" + a + ", " + c + ")";
-                case MAX -> "lt_max(" + a + ", " + c + ")";
-                case MIN -> "lt_min(" + a + ", " + c + ")";
-                case AND -> throw new AssertionError();
-            };
-            return round(b.type(), r);
-        }
     }
 }

@@ -1,7 +1,5 @@
 package dev.lathe.gpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lathe.interp.Interpreter;
@@ -13,7 +11,6 @@ import dev.lathe.ir.TensorType;
 import dev.lathe.ir.Value;
 import dev.lathe.lower.KernelProgram;
 import dev.lathe.lower.Lowering;
-import dev.lathe.lower.UnsupportedOpException;
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
 import dev.lathe.testkit.TensorAssertions;
@@ -28,13 +25,13 @@ import org.junit.jupiter.api.Test;
 class OpenClAttentionTest {
     private static final Provenance P = Provenance.NONE;
 
-    /** q [b, sq, heads*dh], k and v [b, sk, heads*dh]; optionally a bool mask [sq, sk]. */
-    private static Graph graph(int b, int sq, int sk, int heads, int dh, boolean causal, boolean mask) throws OpTypeException {
+    /** q [b, sq, heads*dh], k and v [b, sk, heads*dh]; optionally a mask input of type {@code mask}. */
+    private static Graph graph(int b, int sq, int sk, int heads, int dh, boolean causal, TensorType mask) throws OpTypeException {
         GraphBuilder g = new GraphBuilder("attn");
         Value q = g.input("q", TensorType.of(DType.F32, b, sq, heads * dh), P);
         Value k = g.input("k", TensorType.of(DType.F32, b, sk, heads * dh), P);
         Value v = g.input("v", TensorType.of(DType.F32, b, sk, heads * dh), P);
-        Value m = mask ? g.input("m", TensorType.of(DType.F32, sq, sk), P) : null;
+        Value m = mask != null ? g.input("m", mask, P) : null;
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("heads", heads);
         attrs.put("causal", causal);
@@ -47,23 +44,37 @@ class OpenClAttentionTest {
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (var gi : graph.inputs()) {
             long[] shape = gi.value().type().staticShape();
-            float[] v = new float[Math.toIntExact(Tensor.checkedSize(shape))];
-            for (int i = 0; i < v.length; i++) v[i] = (float) r.nextDouble(-2, 2);
+            int size = Math.toIntExact(Tensor.checkedSize(shape));
+            if (gi.value().type().dtype() == DType.BOOL) {
+                // mostly true, so most rows see some key and a few see none
+                boolean[] v = new boolean[size];
+                for (int i = 0; i < size; i++) v[i] = r.nextDouble() < 0.6;
+                in.put(gi.name(), Tensor.ofBooleans(shape, v));
+                continue;
+            }
+            boolean mask = gi.name().equals("m");
+            float[] v = new float[size];
+            // an additive mask hides about a quarter of the keys with -inf
+            for (int i = 0; i < size; i++) v[i] = mask && r.nextDouble() < 0.25 ? Float.NEGATIVE_INFINITY : (float) r.nextDouble(-2, 2);
             in.put(gi.name(), Tensor.ofFloats(shape, v));
         }
         return in;
     }
 
     private static void agrees(int b, int sq, int sk, int heads, int dh, boolean causal) throws OpTypeException {
+        agrees(b, sq, sk, heads, dh, causal, null);
+    }
+
+    private static void agrees(int b, int sq, int sk, int heads, int dh, boolean causal, TensorType mask) throws OpTypeException {
         OpenClDevice device = OpenClTestSupport.device();
-        Graph graph = graph(b, sq, sk, heads, dh, causal, false);
+        Graph graph = graph(b, sq, sk, heads, dh, causal, mask);
         KernelProgram program = Lowering.lower(graph);
         assertTrue(program.kernels().stream().anyMatch(k -> k instanceof dev.lathe.lower.Kernel.Attention), "lowers to the attention kernel");
         try (OpenClModel m = new OpenClModel(program, device)) {
             for (long seed : new long[] {1, 2}) {
                 Map<String, Tensor> in = inputs(graph, seed);
                 List<String> diffs = TensorAssertions.differences(Interpreter.run(graph, in), m.run(in), Tolerance.DEFAULT);
-                assertTrue(diffs.isEmpty(), "b " + b + " sq " + sq + " sk " + sk + " heads " + heads + " dh " + dh + " causal " + causal + ": " + diffs);
+                assertTrue(diffs.isEmpty(), "b " + b + " sq " + sq + " sk " + sk + " heads " + heads + " dh " + dh + " causal " + causal + " mask " + mask + ": " + diffs);
             }
         }
     }
@@ -90,12 +101,21 @@ class OpenClAttentionTest {
         agrees(2, 4, 4, 2, 136, false);
     }
 
+    /** Bool masks (true = attend) broadcast from [sk], [sq, sk], [b, 1, sq, sk] and [b, heads, sq, sk]; rows with no allowed key give zeros. */
     @Test
-    void maskedAttentionIsRefusedClearly() throws OpTypeException {
-        OpenClDevice device = OpenClTestSupport.device();
-        KernelProgram program = Lowering.lower(graph(1, 4, 4, 2, 4, false, true));
-        UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> new OpenClModel(program, device).close());
-        assertEquals("attention", e.op());
-        assertTrue(e.getMessage().contains("masked attention"), e.getMessage());
+    void boolMasksAgreeWithTheInterpreter() throws OpTypeException {
+        agrees(2, 5, 7, 2, 4, false, TensorType.of(DType.BOOL, 7));
+        agrees(2, 6, 6, 2, 8, false, TensorType.of(DType.BOOL, 6, 6));
+        agrees(2, 6, 6, 3, 4, true, TensorType.of(DType.BOOL, 2, 1, 6, 6));
+        agrees(2, 4, 9, 2, 4, false, TensorType.of(DType.BOOL, 2, 2, 4, 9));
+    }
+
+    /** Additive f32 masks (about a quarter -inf) with the same broadcasts. */
+    @Test
+    void additiveMasksAgreeWithTheInterpreter() throws OpTypeException {
+        agrees(2, 5, 7, 2, 4, false, TensorType.of(DType.F32, 7));
+        agrees(1, 6, 6, 2, 8, true, TensorType.of(DType.F32, 6, 6));
+        agrees(2, 4, 9, 2, 4, false, TensorType.of(DType.F32, 2, 1, 4, 9));
+        agrees(2, 3, 5, 2, 160, false, TensorType.of(DType.F32, 2, 2, 3, 5));
     }
 }

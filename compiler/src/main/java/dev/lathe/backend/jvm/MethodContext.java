@@ -8,7 +8,6 @@ import dev.lathe.lower.KernelProgram;
 import dev.lathe.runtime.model.WeightPacking;
 import java.util.HashMap;
 import java.util.Map;
-import dev.lathe.runtime.model.WeightPacking;
 import org.objectweb.asm.Type;
 
 /**

@@ -11,7 +11,7 @@ import dev.lathe.runtime.kernels.QuantMatrix;
  * the descriptor: empty for the plain array, {@code gemm_t} for a linear weight [out, in] used as
  * x·Wᵀ (packed for {@link Gemm}), {@code gemm} for a [k, n] right operand, {@code quant:<i8|u8|i4|u4>:<k>}
  * for a quantized weight [n, k] stored as its packed bytes (u8 [n, {@link QuantMatrix#rowBytes}], for
- * {@link QuantGemm}), {@code f32} for integers (zero points) the kernels read as floats, {@code i32} for
+ * {@link QuantGemm}), {@code f32} for integers (zero points) or f16 (group scales) the kernels read as floats, {@code i32} for
  * an i32 tensor read as {@code int[]} (sparse indices and pointers).
  */
 public final class WeightPacking {
@@ -34,7 +34,9 @@ public final class WeightPacking {
         if (packing.startsWith(QUANT_PREFIX)) return quantMatrix(packing, t);
         return switch (packing) {
             case AS_F32 -> {
-                if (!t.dtype().isInteger()) throw new IllegalArgumentException("packing f32 needs an integer tensor, got " + t.dtype().sourceName());
+                if (!t.dtype().isInteger() && t.dtype() != DType.F16) {
+                    throw new IllegalArgumentException("packing f32 needs an integer or f16 tensor, got " + t.dtype().sourceName());
+                }
                 yield t.cast(DType.F32).unsafeData();
             }
             case NONE -> t.unsafeData();
