@@ -76,7 +76,8 @@ final class ShapeLowering {
             else if (c < 0) s = n.plus(c);
         }
         if (Lowerer.le(s, Dim.of(0))) return Dim.of(0);
-        if (Lowerer.le(hi, s)) return Lowerer.le(Dim.of(0), hi) ? hi : Dim.of(0);
+        // hi < 0 only when the axis is empty (negative step, n = 0): then the slice reads nothing
+        if (Lowerer.le(hi, s)) return hi;
         return s;
     }
 

@@ -93,6 +93,19 @@ public final class TestGraphs {
         return g.build(List.of(y), List.of("y"));
     }
 
+    /**
+     * x: f32[B, 3] -> every other row (B + 1) / 2 rows -> those rows reversed (start -1, step -1): the reversed
+     * slice's first row, (B + 1) / 2 - 1, is not provably >= 0 from the dim's form alone.
+     */
+    public static Graph reversedHalf() {
+        GraphBuilder g = new GraphBuilder("main");
+        g.dim("B", 1L, 16L);
+        Value x = g.input("x", f32(B, d(3)), P);
+        Value half = op(g, "slice", List.of(x), Map.of("axis", d(0), "start", d(0), "end", d(Integer.MAX_VALUE), "step", d(2)));
+        Value reversed = op(g, "slice", List.of(half), Map.of("axis", d(0), "start", d(-1), "end", d(-(long) Integer.MAX_VALUE), "step", d(-1)));
+        return g.build(List.of(reversed), List.of("y"));
+    }
+
     /** x @ w1 @ w2 @ w3 @ w4 through transposes, which neither fuse nor alias: many intermediates. */
     public static Graph deep() {
         GraphBuilder g = new GraphBuilder("main");
