@@ -369,11 +369,10 @@ public final class LinearAttention {
     }
 
     /**
-     * The Newton-Schulz iteration for the pseudo-inverse of a [m, n]: {@code V_0 = a^T / (||a||_1 ||a||_inf)},
-     * {@code V_{k+1} = V_k (2 I - a V_k)}, so that {@code I - a V_{k+1} = (I - a V_k)^2} and
-     * {@code I - a V_k = (I - a V_0)^(2^k)}. Returns V_iterations [n, m].
+     * {@code V_0 = a^T / (||a||_1 ||a||_inf)} [n, m] of a [m, n], the start of the Newton-Schulz iteration (its
+     * residual I - a V_0 has spectral norm below 1); null when a is zero (its pseudo-inverse is then zero).
      */
-    public static double[] newtonSchulz(double[] a, int m, int n, int iterations) {
+    static double[] newtonSchulzStart(double[] a, int m, int n) {
         double norm1 = 0, normInf = 0;
         for (int c = 0; c < n; c++) {
             double s = 0;
@@ -385,12 +384,23 @@ public final class LinearAttention {
             for (int c = 0; c < n; c++) s += Math.abs(a[r * n + c]);
             normInf = Math.max(normInf, s);
         }
+        if (norm1 == 0) return null;
         double[] v = new double[n * m];
-        if (norm1 == 0) return v;
         double alpha = 1 / (norm1 * normInf);
         for (int r = 0; r < m; r++) {
             for (int c = 0; c < n; c++) v[c * m + r] = alpha * a[r * n + c];
         }
+        return v;
+    }
+
+    /**
+     * The Newton-Schulz iteration for the pseudo-inverse of a [m, n]: {@code V_0 = a^T / (||a||_1 ||a||_inf)},
+     * {@code V_{k+1} = V_k (2 I - a V_k)}, so that {@code I - a V_{k+1} = (I - a V_k)^2} and
+     * {@code I - a V_k = (I - a V_0)^(2^k)}. Returns V_iterations [n, m].
+     */
+    public static double[] newtonSchulz(double[] a, int m, int n, int iterations) {
+        double[] v = newtonSchulzStart(a, m, n);
+        if (v == null) return new double[n * m];
         for (int it = 0; it < iterations; it++) {
             double[] av = matmul(a, v, m, n, m); // [m, m]
             for (int i = 0; i < m * m; i++) av[i] = -av[i];

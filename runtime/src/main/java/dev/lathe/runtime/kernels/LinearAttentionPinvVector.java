@@ -18,23 +18,8 @@ final class LinearAttentionPinvVector {
 
     /** The pseudo-inverse [n, m] of a [m, n]. */
     static double[] pseudoInverse(double[] a, int m, int n) {
-        double norm1 = 0, normInf = 0;
-        for (int c = 0; c < n; c++) {
-            double s = 0;
-            for (int r = 0; r < m; r++) s += Math.abs(a[r * n + c]);
-            norm1 = Math.max(norm1, s);
-        }
-        for (int r = 0; r < m; r++) {
-            double s = 0;
-            for (int c = 0; c < n; c++) s += Math.abs(a[r * n + c]);
-            normInf = Math.max(normInf, s);
-        }
-        double[] v = new double[n * m];
-        if (norm1 == 0) return v;
-        double alpha = 1 / (norm1 * normInf);
-        for (int r = 0; r < m; r++) {
-            for (int c = 0; c < n; c++) v[c * m + r] = alpha * a[r * n + c];
-        }
+        double[] v = LinearAttention.newtonSchulzStart(a, m, n);
+        if (v == null) return new double[n * m];
         double[] av = new double[m * m], next = new double[n * m];
         for (int it = 0; it < LinearAttention.NEWTON_SCHULZ_ITERATIONS; it++) {
             multiply(a, v, av, m, n, m);
