@@ -19,7 +19,9 @@ public final class Parallelism {
     public static final Parallelism SERIAL = new Parallelism(1, null);
 
     private static final class Shared {
-        static final SpinningPool POOL = new SpinningPool(Math.max(1, Runtime.getRuntime().availableProcessors()), "lathe-kernels");
+        /** One worker fewer than CPUs, since the caller always works too; {@code -Dlathe.workers} for tuning. */
+        static final SpinningPool POOL = new SpinningPool(
+                Math.max(1, Integer.getInteger("lathe.workers", Runtime.getRuntime().availableProcessors() - 1)), "lathe-kernels");
     }
 
     /** About 10 µs of vector flops: less work than this is not worth another thread. */
@@ -39,8 +41,8 @@ public final class Parallelism {
     }
 
     /**
-     * {@code threads} threads from a pool shared by the whole runtime (daemon workers, one per CPU, that
-     * spin briefly between tasks, see {@link SpinningPool}).
+     * {@code threads} threads: the caller and workers from a pool shared by the whole runtime (daemon
+     * workers, one fewer than CPUs, that spin briefly between tasks, see {@link SpinningPool}).
      */
     public static Parallelism of(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
