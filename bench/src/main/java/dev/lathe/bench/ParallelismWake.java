@@ -2,12 +2,14 @@ package dev.lathe.bench;
 
 import dev.lathe.runtime.kernels.Parallelism;
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * What handing work to a pool worker costs: the median time of {@code Parallelism.forEach} over two
  * busy-wait tasks on 2 threads against the same tasks on the caller, after {@code gap} µs in which the
  * worker has nothing to do (as between the kernels of a model call). A plain main, not JMH, because
- * the gap must precede every call:
+ * the gap must precede every call. Runs the shared pool (workers spin 50 µs before parking) and, for
+ * comparison, a plain ForkJoinPool (the pool before that change):
  * {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.lathe.bench.ParallelismWake}.
  */
 public final class ParallelismWake {
@@ -23,10 +25,15 @@ public final class ParallelismWake {
     }
 
     public static void main(String[] args) {
-        Parallelism two = Parallelism.of(2);
+        run("shared spinning pool", Parallelism.of(2));
+        run("ForkJoinPool", Parallelism.of(2, new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1))));
+    }
+
+    private static void run(String name, Parallelism two) {
+        System.out.println(name + ":");
         for (long gapUs : new long[] {0, 20, 200}) {
             for (long taskUs : new long[] {1, 4, 8}) {
-                long[] par = new long[4000], ser = new long[4000];
+                long[] par = new long[2000], ser = new long[2000];
                 for (int rep = 0; rep < 2; rep++) { // the first round warms up
                     for (int i = 0; i < par.length; i++) {
                         spin(gapUs * 1000);

@@ -1,7 +1,6 @@
 package dev.lathe.runtime.kernels;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -20,11 +19,18 @@ public final class Parallelism {
     public static final Parallelism SERIAL = new Parallelism(1, null);
 
     private static final class Shared {
-        static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        /** One worker fewer than CPUs, since the caller always works too; {@code -Dlathe.workers} for tuning. */
+        static final SpinningPool POOL = new SpinningPool(
+                Math.max(1, Integer.getInteger("lathe.workers", Runtime.getRuntime().availableProcessors() - 1)), "lathe-kernels");
     }
 
     /** About 10 µs of vector flops: less work than this is not worth another thread. */
     static final long MIN_WORK_PER_THREAD = 1L << 20;
+    /**
+     * With a worker of the shared pool spinning, a hand-off costs about a microsecond instead of a
+     * wake-up, so a thread's share may be this many times smaller.
+     */
+    static final int AWAKE_DIVISOR = 8;
 
     private final int threads;
     private final Executor executor;
@@ -34,7 +40,10 @@ public final class Parallelism {
         this.executor = executor;
     }
 
-    /** {@code threads} threads from a pool shared by the whole runtime (daemon workers, one per CPU). */
+    /**
+     * {@code threads} threads: the caller and workers from a pool shared by the whole runtime (daemon
+     * workers, one fewer than CPUs, that spin briefly between tasks, see {@link SpinningPool}).
+     */
     public static Parallelism of(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         return threads == 1 ? SERIAL : new Parallelism(threads, Shared.POOL);
@@ -60,11 +69,24 @@ public final class Parallelism {
     /**
      * This parallelism, or {@link #SERIAL} when {@code work} (in flops or element operations) is too
      * small to repay waking another thread: handing a task to a pool worker costs some microseconds,
-     * so each thread should get at least {@code minPerThread} of work.
+     * so each thread should get at least {@code minPerThread} of work. When a worker of the shared pool
+     * is spinning the hand-off is cheap and the share is {@link #AWAKE_DIVISOR} times smaller; work
+     * that would split at that share but finds no worker awake runs here and wakes one for the kernels
+     * that follow.
      */
     Parallelism forWork(long work, long minPerThread) {
         if (threads == 1) return this;
-        long useful = work / Math.max(1, minPerThread);
+        long min = Math.max(1, minPerThread);
+        if (executor instanceof SpinningPool pool) {
+            long awakeMin = Math.max(1, min / AWAKE_DIVISOR);
+            if (pool.spinning() > 0) {
+                min = awakeMin;
+            } else if (work / awakeMin > 1 && work / min <= 1) {
+                pool.prime();
+                return SERIAL;
+            }
+        }
+        long useful = work / min;
         if (useful <= 1) return SERIAL;
         return useful >= threads ? this : new Parallelism((int) useful, executor);
     }
