@@ -75,6 +75,16 @@ public final class SparseGemm {
         long work = 2L * m * ptr[blockRows] * br * bc;
         Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD);
         int tasks = Math.min(blockRows, p.threads() == 1 ? 1 : 4 * p.threads());
+        if (vector && m == 1 && br * bc > 1 && SparseGemmVector.replicates(br, bc)) {
+            // xr [in / bc, L]: x replicated per block column, shared read-only by the tasks.
+            float[] xr = Scratch.get(Scratch.SPARSE_X, in / bc * SparseGemmVector.paddedRows(1));
+            SparseGemmVector.replicate(x, xOff, in, bc, xr);
+            p.forEach(tasks, t -> {
+                int r0 = (int) ((long) blockRows * t / tasks), r1 = (int) ((long) blockRows * (t + 1) / tasks);
+                SparseGemmVector.replicatedBlockDots(xr, br, bc, values, columns, ptr, r0, r1, y, yOff, ep);
+            });
+            return;
+        }
         if (m < TRANSPOSE_FROM_ROWS) {
             p.forEach(tasks, t -> {
                 int r0 = (int) ((long) blockRows * t / tasks), r1 = (int) ((long) blockRows * (t + 1) / tasks);

@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API {@link SparseGemm}. Few rows of X: CSR gathers X at the stored columns (two accumulators
- * for the FMA latency); BSR loads each block row's columns contiguously with the widest species that
- * divides the block width (a 4-wide block uses 128-bit vectors). Many rows: X transposed [in, mp],
+ * for the FMA latency); BSR blocks whose rows fill whole vectors (4x4) multiply X replicated per block
+ * column, other BSR loads each block row's columns contiguously with the widest species that divides
+ * the block width. Many rows: X transposed [in, mp],
  * each stored weight is broadcast and FMA'd over mp rows of X, two vectors at a time. Vector values
  * stay in locals inside the loops (DESIGN.md §6: no helper takes or returns a Vector).
  */
@@ -59,6 +60,53 @@ final class SparseGemmVector {
                 float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
                 for (; e < e1; e++) s += values[e] * x[xi + columns[e]];
                 SparseGemm.store(s, t, r, y, yOff, ldy, ep);
+            }
+        }
+    }
+
+    /**
+     * Whether one row of X runs as {@link #replicatedBlockDots}: a block is a whole number of vectors and
+     * a vector a whole number of block rows (4x4 blocks with 8 or 16 lanes).
+     */
+    static boolean replicates(int br, int bc) {
+        return L % bc == 0 && (br * bc) % L == 0;
+    }
+
+    /** xr [in / bc, L]: vector c holds x's block column c repeated L / bc times, the layout of a block's rows. */
+    static void replicate(float[] x, int xOff, int in, int bc, float[] xr) {
+        for (int c = 0, cols = in / bc; c < cols; c++) {
+            for (int l = 0; l < L; l += bc) System.arraycopy(x, xOff + c * bc, xr, c * L + l, bc);
+        }
+    }
+
+    /**
+     * One row of X, blocks whose rows fill whole vectors: each vector of a block (L / bc block rows) is one
+     * FMA with the replicated X of its block column, so a block row's outputs need no broadcast or
+     * gather and only one reduction at the end; four accumulators take the blocks in turn.
+     */
+    static void replicatedBlockDots(float[] xr, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
+                                    float[] y, int yOff, Epilogue ep) {
+        float[] lanes = new float[L];
+        int block = br * bc, rowsPerVector = L / bc;
+        for (int rb = r0; rb < r1; rb++) {
+            int e0 = ptr[rb], e1 = ptr[rb + 1];
+            for (int k = 0; k < block; k += L) {
+                FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+                int e = e0;
+                for (; e + 4 <= e1; e += 4) {
+                    int v = e * block + k;
+                    acc0 = FloatVector.fromArray(S, values, v).fma(FloatVector.fromArray(S, xr, columns[e] * L), acc0);
+                    acc1 = FloatVector.fromArray(S, values, v + block).fma(FloatVector.fromArray(S, xr, columns[e + 1] * L), acc1);
+                    acc2 = FloatVector.fromArray(S, values, v + 2 * block).fma(FloatVector.fromArray(S, xr, columns[e + 2] * L), acc2);
+                    acc3 = FloatVector.fromArray(S, values, v + 3 * block).fma(FloatVector.fromArray(S, xr, columns[e + 3] * L), acc3);
+                }
+                for (; e < e1; e++) acc0 = FloatVector.fromArray(S, values, e * block + k).fma(FloatVector.fromArray(S, xr, columns[e] * L), acc0);
+                acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+                for (int q = 0; q < rowsPerVector; q++) {
+                    float s = 0f;
+                    for (int j = 0; j < bc; j++) s += lanes[q * bc + j];
+                    SparseGemm.store(s, 0, rb * br + k / bc + q, y, yOff, 0, ep);
+                }
             }
         }
     }
