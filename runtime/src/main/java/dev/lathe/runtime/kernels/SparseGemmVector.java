@@ -65,6 +65,37 @@ final class SparseGemmVector {
     }
 
     /**
+     * Slices [s0, s1) of a {@link SparseRowSlices} weight (built with {@link #L} lanes) times one row of
+     * X, xp = x zero-padded to whole blocks: per column block its two x vectors are loaded once, and
+     * each step picks every lane's x with one two-vector {@code selectFrom} (a permute, where a gather
+     * would fetch x element by element) and FMAs it with the step's values, so lane q sums row q.
+     */
+    static void sliceDots(float[] xp, SparseRowSlices w, int s0, int s1, float[] y, int yOff, Epilogue ep) {
+        float[] lanes = new float[L];
+        float[] values = w.values, offsets = w.offsets;
+        int[] start = w.start;
+        int blocks = w.blocks;
+        for (int s = s0; s < s1; s++) {
+            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+            for (int b = 0; b < blocks; b++) {
+                FloatVector lo = FloatVector.fromArray(S, xp, 2 * L * b), hi = FloatVector.fromArray(S, xp, 2 * L * b + L);
+                int e = start[s * blocks + b], e1 = start[s * blocks + b + 1];
+                for (; e + 2 * L <= e1; e += 2 * L) {
+                    acc0 = FloatVector.fromArray(S, values, e).fma(FloatVector.fromArray(S, offsets, e).selectFrom(lo, hi), acc0);
+                    acc1 = FloatVector.fromArray(S, values, e + L).fma(FloatVector.fromArray(S, offsets, e + L).selectFrom(lo, hi), acc1);
+                }
+                if (e < e1) acc0 = FloatVector.fromArray(S, values, e).fma(FloatVector.fromArray(S, offsets, e).selectFrom(lo, hi), acc0);
+            }
+            acc0.add(acc1).intoArray(lanes, 0);
+            for (int q = 0; q < L; q++) SparseGemm.store(lanes[q], 0, s * L + q, y, yOff, 0, ep);
+        }
+    }
+
+    static int lanes() {
+        return L;
+    }
+
+    /**
      * Whether one row of X runs as {@link #replicatedBlockDots}: a block is a whole number of vectors and
      * a vector a whole number of block rows (4x4 blocks with 8 or 16 lanes).
      */
