@@ -5,13 +5,14 @@ package dev.lathe.runtime.kernels;
  * into slices of {@code lanes} rows (one row per vector lane) and input columns into blocks of
  * {@code 2 * lanes}. Cell (slice s, block b) holds {@code depth} steps of {@code lanes} slots: step k,
  * lane q is row {@code s * lanes + q}'s k-th stored entry inside block b, its value in {@link #values}
- * and its column relative to the block, as a float, in {@link #offsets} (a lane index for
- * {@code FloatVector.selectFrom} over the block's two x vectors). Rows with fewer entries in a block
+ * and its column relative to the block, a byte, in {@link #offsets} (a lane index for a two-vector
+ * {@code selectFrom} over the block's x). Rows with fewer entries in a block
  * are padded with value 0 at offset 0. Cells are consecutive, slice-major; cell c spans slots
  * {@code [start[c], start[c + 1])}. Rows past the last whole slice stay CSR ({@link #tailRow}).
  *
- * <p>Built once per weight ({@link SparseGemm#linear} caches it); costs {@code 8 * slots} bytes, about
- * twice the CSR arrays at 90% sparsity (padding), since every cell is as deep as its fullest row.
+ * <p>Built once per weight ({@link SparseGemm#linear} caches it); costs {@code 5 * slots} bytes, about
+ * 1.3x the CSR arrays at 90% sparsity (slots are about twice the stored count there, since every cell
+ * is as deep as its fullest row). The kernel streams these bytes, so the one-byte offsets matter.
  */
 final class SparseRowSlices {
     final int lanes;
@@ -22,9 +23,9 @@ final class SparseRowSlices {
     final int tailRow;
     final int[] start;
     final float[] values;
-    final float[] offsets;
+    final byte[] offsets;
 
-    private SparseRowSlices(int lanes, int out, int in, int[] start, float[] values, float[] offsets) {
+    private SparseRowSlices(int lanes, int out, int in, int[] start, float[] values, byte[] offsets) {
         this.lanes = lanes;
         this.out = out;
         this.in = in;
@@ -56,7 +57,7 @@ final class SparseRowSlices {
         }
         int slots = start[slices * blocks];
         float[] packedValues = new float[slots];
-        float[] offsets = new float[slots];
+        byte[] offsets = new byte[slots];
         for (int s = 0; s < slices; s++) {
             for (int q = 0; q < lanes; q++) {
                 int r = s * lanes + q;
@@ -65,7 +66,7 @@ final class SparseRowSlices {
                     int b = columns[e] / width;
                     int slot = start[s * blocks + b] + count[b]++ * lanes + q;
                     packedValues[slot] = values[e];
-                    offsets[slot] = columns[e] - b * width;
+                    offsets[slot] = (byte) (columns[e] - b * width);
                 }
             }
         }
