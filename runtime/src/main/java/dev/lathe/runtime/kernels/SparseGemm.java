@@ -17,9 +17,11 @@ import java.util.WeakHashMap;
  * within each vector lane, so the result differs from the masked dense product only by float
  * summation order: within {@code gamma(nnz_row) * sum |w x|}, {@code gamma(k) = k u / (1 - k u)}.
  *
- * <p>Two schedules: few rows of X ({@code m < }{@link #TRANSPOSE_FROM_ROWS}) run a gather dot per
- * output and X row; more rows transpose X once into scratch [in, m] so that each stored weight does
- * one vector FMA over a run of X rows. Work is split over the output rows.
+ * <p>Schedules: few rows of X ({@code m < }{@link #TRANSPOSE_FROM_ROWS}) run a dot per output and X
+ * row (CSR: a gather dot, or for a compiled model's constant weight {@link SparseRowSlices}; 4x4-like
+ * BSR: one FMA per block against x replicated per block column); more rows transpose X once into
+ * scratch [in, m] so that each stored weight does one vector FMA over a run of X rows. Work is split
+ * over the output rows.
  */
 public final class SparseGemm {
     /**
