@@ -23,9 +23,9 @@ import java.util.Map;
  * the speed-up JMH measured in one run, taking the largest (slowest) value over m = 4, 16, 64 for FMA
  * and over 50-90% for DOT. FMA: speed-ups (dense / sparse) CSR 90% 0.29 at 4, 0.89 at 16, 1.19 at 64;
  * CSR 70% 0.11, 0.38, 0.43; BSR 4x4 80% 0.26, 0.89, 1.14. DOT, from the one-row run
- * {@code SparseBench -p batch=1 -f 2 -wi 3 -i 4} (dense 56.9 us there, a noisy run): CSR 90% 2.36, 70% 1.34,
- * 50% 0.94 (0.24, 0.14, 0.12 ns per stored value: the padding of the row slices weighs most when sparsest),
- * 2:4 0.87 (0.13); BSR 4x4 80% 1.46 (0.19).
+ * {@code SparseBench -p batch=1 -f 2 -wi 3 -i 4} (dense 51.0 us there, errors under 5%): CSR 90% 3.26, 70% 1.63,
+ * 50% 1.12 (0.17, 0.11, 0.10 ns per stored value: the padding of the row slices weighs most when sparsest),
+ * 2:4 1.43 (0.08); BSR 4x4 80% 2.10 (0.13).
  *
  * <p>Sparse is chosen only where it is estimated at most {@link #MARGIN} of dense, so that a sparse
  * layer is not slower than dense within the model's error. Over a range of rows (a symbolic batch
@@ -40,9 +40,9 @@ import java.util.Map;
 public final class SparseCostModel {
     static final double DENSE_STREAM_NS = 0.056;
     static final double DENSE_MAC_NS = 0.0183;
-    static final double CSR_DOT_NS = 0.24;
+    static final double CSR_DOT_NS = 0.17;
     static final double CSR_FMA_NS = 3.3;
-    static final double BSR_DOT_NS = 0.19;
+    static final double BSR_DOT_NS = 0.13;
     static final double BSR_FMA_NS = 1.65;
     static final int LANES = 16;
     public static final double MARGIN = 0.9;
