@@ -1,5 +1,6 @@
 package dev.lathe.bench;
 
+import dev.lathe.runtime.kernels.Activation;
 import dev.lathe.runtime.kernels.Epilogue;
 import dev.lathe.runtime.kernels.Gemm;
 import dev.lathe.runtime.kernels.Kernels;
@@ -27,9 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * A 1024x1024 linear layer, {@code y[batch, 1024] = x[batch, 1024] · Wᵀ}, on one thread: the dense
  * runtime GEMM over the packed weight (at batch 1 a GEMV) against {@link SparseGemm} on the same
  * weight magnitude-pruned: unstructured CSR at 90, 70 and 50%, BSR 4x4 at 80%, and 2:4 (run as CSR
- * with absolute columns, as the JVM backend stores it). The ratios dense / sparse per batch are
+ * with absolute columns, as the JVM backend stores it), each through {@code SparseGemm.linear} as a compiled
+ * model calls it (at batch 1 CSR runs on the row slices packed at the first call). The ratios dense / sparse per batch are
  * what {@code dev.lathe.pass.sparsify.SparseCostModel} is calibrated on; compare scores only
- * within one run. Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar SparseBench}.
+ * within one run. Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar SparseBench}
+ * (batch 1 only: add {@code -p batch=1}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -43,7 +46,8 @@ public class SparseBench {
     @Param({"1", "4", "16", "64"})
     public int batch;
 
-    @Param({"dense", "csr90", "csr70", "csr50", "bsr4x4_80", "nm2of4"})
+    /** csr90_gather and csr70_gather: the same weights through {@code SparseGemm.csr}, which never packs (the gather dot at batch 1). */
+    @Param({"dense", "csr90", "csr70", "csr50", "bsr4x4_80", "nm2of4", "csr90_gather", "csr70_gather"})
     public String weight;
 
     private float[] x, y, values;
@@ -62,8 +66,8 @@ public class SparseBench {
         blockSide = 1;
         switch (weight) {
             case "dense" -> packed = Gemm.pack(w, 0, N, N, true);
-            case "csr90" -> csr(w, keepLargest(w, 0.1));
-            case "csr70" -> csr(w, keepLargest(w, 0.3));
+            case "csr90", "csr90_gather" -> csr(w, keepLargest(w, 0.1));
+            case "csr70", "csr70_gather" -> csr(w, keepLargest(w, 0.3));
             case "csr50" -> csr(w, keepLargest(w, 0.5));
             case "nm2of4" -> csr(w, twoOfFour(w));
             case "bsr4x4_80" -> bsr(w, 4, 0.2, r);
@@ -75,8 +79,8 @@ public class SparseBench {
     @Benchmark
     public float[] multiply() {
         if (packed != null) Gemm.gemm(batch, x, 0, N, packed, y, 0, N, Epilogue.NONE, Parallelism.SERIAL);
-        else if (blockSide == 1) SparseGemm.csr(batch, x, 0, N, N, N, values, columns, pointers, y, 0, N, Epilogue.NONE, Parallelism.SERIAL);
-        else SparseGemm.bsr(batch, x, 0, N, N, N, blockSide, blockSide, values, columns, pointers, y, 0, N, Epilogue.NONE, Parallelism.SERIAL);
+        else if (weight.endsWith("_gather")) SparseGemm.csr(batch, x, 0, N, N, N, values, columns, pointers, y, 0, N, Epilogue.NONE, Parallelism.SERIAL);
+        else SparseGemm.linear(batch, x, N, N, blockSide, blockSide, values, columns, pointers, null, Activation.NONE, null, 0, y, Parallelism.SERIAL);
         return y;
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * blocks; N:M runs as CSR):
  * <pre>
  *   dense(m)  = out * in * max(DENSE_STREAM, DENSE_MAC * m)       GEMV streams W; GEMM is compute-bound
- *   sparse(1) = stored * DOT                                       one dot per output over the stored values
+ *   sparse(1) = stored * DOT                                       CSR: packed row slices, x by permutes; BSR: one FMA per block
  *   sparse(m) = stored * FMA * ceil(m / 16)            m >= 2      X transposed, one 16-lane FMA per value and 16 rows
  * </pre>
  * with DOT and FMA per format (CSR or BSR). Calibration ({@code bench/.../SparseBench.java}, one thread,
@@ -21,8 +21,11 @@ import java.util.Map;
  * repeated calls of a plain timing loop on the same kernels (JMH's averages there were inflated about
  * 3.5x by the load), 58.5 us at m = 1, 80.6 at 4, 298 at 16, 1198 at 64; each sparse constant is dense's time divided by
  * the speed-up JMH measured in one run, taking the largest (slowest) value over m = 4, 16, 64 for FMA
- * and over 50-90% for DOT. Measured speed-ups (dense / sparse): CSR 90% 1.00 at m = 1, 0.29 at 4,
- * 0.89 at 16, 1.19 at 64; CSR 70% 0.39, 0.11, 0.38, 0.43; BSR 4x4 80% 0.41, 0.26, 0.89, 1.14.
+ * and over 50-90% for DOT. FMA: speed-ups (dense / sparse) CSR 90% 0.29 at 4, 0.89 at 16, 1.19 at 64;
+ * CSR 70% 0.11, 0.38, 0.43; BSR 4x4 80% 0.26, 0.89, 1.14. DOT, from the one-row run
+ * {@code SparseBench -p batch=1 -f 2 -wi 3 -i 4} (dense 51.0 us there, errors under 5%): CSR 90% 3.26, 70% 1.63,
+ * 50% 1.12 (0.17, 0.11, 0.10 ns per stored value: the padding of the row slices weighs most when sparsest),
+ * 2:4 1.43 (0.08); BSR 4x4 80% 2.10 (0.13).
  *
  * <p>Sparse is chosen only where it is estimated at most {@link #MARGIN} of dense, so that a sparse
  * layer is not slower than dense within the model's error. Over a range of rows (a symbolic batch
@@ -37,9 +40,9 @@ import java.util.Map;
 public final class SparseCostModel {
     static final double DENSE_STREAM_NS = 0.056;
     static final double DENSE_MAC_NS = 0.0183;
-    static final double CSR_DOT_NS = 0.56;
+    static final double CSR_DOT_NS = 0.17;
     static final double CSR_FMA_NS = 3.3;
-    static final double BSR_DOT_NS = 0.7;
+    static final double BSR_DOT_NS = 0.13;
     static final double BSR_FMA_NS = 1.65;
     static final int LANES = 16;
     public static final double MARGIN = 0.9;

@@ -1,5 +1,10 @@
 package dev.lathe.runtime.kernels;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
 /**
  * FP32 product with a sparse weight, {@code Y[m, out] = epilogue(X[m, in] · Wᵀ)} for a linear layer's
  * weight W [out, in] stored as CSR or BSR (a layout the caller keeps: the arrays are read, never
@@ -12,9 +17,11 @@ package dev.lathe.runtime.kernels;
  * within each vector lane, so the result differs from the masked dense product only by float
  * summation order: within {@code gamma(nnz_row) * sum |w x|}, {@code gamma(k) = k u / (1 - k u)}.
  *
- * <p>Two schedules: few rows of X ({@code m < }{@link #TRANSPOSE_FROM_ROWS}) run a gather dot per
- * output and X row; more rows transpose X once into scratch [in, m] so that each stored weight does
- * one vector FMA over a run of X rows. Work is split over the output rows.
+ * <p>Schedules: few rows of X ({@code m < }{@link #TRANSPOSE_FROM_ROWS}) run a dot per output and X
+ * row (CSR: a gather dot, or for a compiled model's constant weight {@link SparseRowSlices}; 4x4-like
+ * BSR: one FMA per block against x replicated per block column); more rows transpose X once into
+ * scratch [in, m] so that each stored weight does one vector FMA over a run of X rows. Work is split
+ * over the output rows.
  */
 public final class SparseGemm {
     /**
@@ -23,6 +30,12 @@ public final class SparseGemm {
      * the transposed schedule 212; at 4 rows 254 and 216).
      */
     static final int TRANSPOSE_FROM_ROWS = 2;
+
+    /**
+     * Slice layouts of the constant CSR weights {@link #linear} has run with one row of X, by values array
+     * (arrays compare by identity; weak keys, so a dropped model drops its layout).
+     */
+    private static final Map<float[], SparseRowSlices> SLICES = Collections.synchronizedMap(new WeakHashMap<>());
 
     private SparseGemm() {}
 
@@ -64,8 +77,49 @@ public final class SparseGemm {
                               Activation act, PackedMatrix dense, int denseFromRows, float[] y, Parallelism par) {
         Epilogue ep = bias == null && act == Activation.NONE ? Epilogue.NONE : Epilogue.of(bias, act);
         if (dense != null && m >= denseFromRows) Gemm.gemm(m, x, 0, in, dense, y, 0, out, ep, par);
-        else if (br == 1 && bc == 1) csr(m, x, 0, in, out, in, values, indices, pointers, y, 0, out, ep, par);
+        else if (br == 1 && bc == 1) csrConstant(m, x, 0, in, out, in, values, indices, pointers, y, 0, out, ep, par);
         else bsr(m, x, 0, in, out, in, br, bc, values, indices, pointers, y, 0, out, ep, par);
+    }
+
+    /**
+     * {@link #csr} for a weight that never changes (a compiled model's): with the Vector API and one row of
+     * X it runs on the weight's {@link SparseRowSlices}, packed on the first call and kept while the
+     * values array lives, since permutes of x beat per-element gathers about 7x at 90% sparsity.
+     */
+    static void csrConstant(int m, float[] x, int xOff, int ldx, int out, int in, float[] values, int[] columns, int[] rowPtr,
+                            float[] y, int yOff, int ldy, Epilogue ep, Parallelism par) {
+        if (!Kernels.VECTOR || m != 1 || !SparseGemmVector.slices()) {
+            csr(m, x, xOff, ldx, out, in, values, columns, rowPtr, y, yOff, ldy, ep, par);
+            return;
+        }
+        check("SparseGemm.csr", m, x, xOff, ldx, out, in, y, yOff, ldy, ep, par);
+        pointers("rowPtr", rowPtr, out, Math.min(values.length, columns.length));
+        if (out == 0) return;
+        SparseRowSlices w = SLICES.get(values);
+        if (w == null || w.out != out || w.in != in) {
+            w = SparseRowSlices.pack(SparseGemmVector.lanes(), out, in, values, columns, rowPtr);
+            SLICES.put(values, w);
+        }
+        sliced(x, xOff, values, columns, rowPtr, w, y, yOff, ep, par);
+    }
+
+    /** One row of X times a sliced CSR weight; rows past the last whole slice run as CSR dots. */
+    static void sliced(float[] x, int xOff, float[] values, int[] columns, int[] rowPtr, SparseRowSlices w, float[] y, int yOff, Epilogue ep,
+                       Parallelism par) {
+        // xp: x zero-padded to whole column blocks, shared read-only by the tasks.
+        int padded = w.blocks * 2 * w.lanes;
+        float[] xp = Scratch.get(Scratch.SPARSE_X, padded);
+        System.arraycopy(x, xOff, xp, 0, w.in);
+        Arrays.fill(xp, w.in, padded, 0f);
+        Parallelism p = par.forWork(2L * w.start[w.start.length - 1], Parallelism.MIN_WORK_PER_THREAD);
+        int slices = w.slices, tasks = Math.min(slices, p.threads() == 1 ? 1 : 4 * p.threads());
+        if (tasks > 0) {
+            p.forEach(tasks, t -> {
+                int s0 = (int) ((long) slices * t / tasks), s1 = (int) ((long) slices * (t + 1) / tasks);
+                SparseGemmVector.sliceDots(xp, w, s0, s1, y, yOff, ep);
+            });
+        }
+        if (w.tailRow < w.out) SparseGemmVector.dots(1, x, xOff, w.in, 1, 1, values, columns, rowPtr, w.tailRow, w.out, y, yOff, 0, ep);
     }
 
     /** Unchecked dispatch; CSR is BSR with 1x1 blocks. */
@@ -75,6 +129,16 @@ public final class SparseGemm {
         long work = 2L * m * ptr[blockRows] * br * bc;
         Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD);
         int tasks = Math.min(blockRows, p.threads() == 1 ? 1 : 4 * p.threads());
+        if (vector && m == 1 && br * bc > 1 && SparseGemmVector.replicates(br, bc)) {
+            // xr [in / bc, L]: x replicated per block column, shared read-only by the tasks.
+            float[] xr = Scratch.get(Scratch.SPARSE_X, in / bc * SparseGemmVector.paddedRows(1));
+            SparseGemmVector.replicate(x, xOff, in, bc, xr);
+            p.forEach(tasks, t -> {
+                int r0 = (int) ((long) blockRows * t / tasks), r1 = (int) ((long) blockRows * (t + 1) / tasks);
+                SparseGemmVector.replicatedBlockDots(xr, br, bc, values, columns, ptr, r0, r1, y, yOff, ep);
+            });
+            return;
+        }
         if (m < TRANSPOSE_FROM_ROWS) {
             p.forEach(tasks, t -> {
                 int r0 = (int) ((long) blockRows * t / tasks), r1 = (int) ((long) blockRows * (t + 1) / tasks);

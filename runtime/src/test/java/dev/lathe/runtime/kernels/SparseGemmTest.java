@@ -131,6 +131,57 @@ class SparseGemmTest {
         }
     }
 
+    /** The compiled-model entry: one row of X runs on the packed row slices (Vector API), reused across calls. */
+    @Test
+    void constantCsrWeightsMatchTheMaskedDenseProductAcrossCalls() {
+        var pool = Executors.newFixedThreadPool(3);
+        try {
+            Random r = new Random(8);
+            int[][] shapes = {{16, 32}, {33, 70}, {5, 9}, {64, 1000}, {300, 700}};
+            for (int[] shape : shapes) {
+                for (double density : new double[] {0, 0.05, 0.1, 0.3, 1}) {
+                    Sparse w = Sparse.random(r, shape[0], shape[1], 1, 1, density);
+                    for (int call = 0; call < 3; call++) {
+                        boolean epilogue = call == 1;
+                        Parallelism par = call == 2 ? Parallelism.of(4, pool) : Parallelism.SERIAL;
+                        int xOff = 5, yOff = 3;
+                        float[] x = Close.random(r, xOff + w.in);
+                        float[] y = new float[yOff + w.out + 4];
+                        Arrays.fill(y, GUARD);
+                        float[] bias = epilogue ? Close.random(r, w.out) : null;
+                        float[] res = epilogue ? Close.random(r, w.out) : null;
+                        Epilogue ep = epilogue ? Epilogue.of(bias, Activation.RELU).withResidual(res, 0, w.out) : Epilogue.NONE;
+                        SparseGemm.csrConstant(1, x, xOff, w.in, w.out, w.in, w.values, w.columns, w.ptr, y, yOff, w.out, ep, par);
+                        String what = "constant csr call " + call + " [" + w.out + ", " + w.in + "] density " + density;
+                        assertWithinBound(what, 1, x, xOff, w.in, w, bias, epilogue ? Activation.RELU : Activation.NONE, res, y, yOff, w.out);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Packing keeps every stored entry once, in its row's lane, at its column within the block. */
+    @Test
+    void rowSlicesHoldEachStoredEntryOnce() {
+        Random r = new Random(9);
+        Sparse w = Sparse.random(r, 40, 100, 1, 1, 0.3);
+        SparseRowSlices s = SparseRowSlices.pack(8, w.out, w.in, w.values, w.columns, w.ptr);
+        assertEquals(5, s.slices);
+        assertEquals(7, s.blocks);
+        double[] rebuilt = new double[40 * 100];
+        for (int slice = 0; slice < s.slices; slice++) {
+            for (int b = 0; b < s.blocks; b++) {
+                for (int e = s.start[slice * s.blocks + b]; e < s.start[slice * s.blocks + b + 1]; e++) {
+                    int row = slice * 8 + (e - s.start[slice * s.blocks + b]) % 8, col = b * 16 + (int) s.offsets[e];
+                    if (s.values[e] != 0) rebuilt[row * 100 + col] += s.values[e];
+                }
+            }
+        }
+        for (int i = 0; i < rebuilt.length; i++) assertEquals(w.dense[i], rebuilt[i], 0.0, "entry " + i);
+    }
+
     @Test
     void vectorAndScalarAgreeOnRandomShapes() {
         qt().withExamples(40).forAll(integers().between(1, 40), integers().between(1, 12), integers().between(1, 12), integers().between(0, 1 << 20))
