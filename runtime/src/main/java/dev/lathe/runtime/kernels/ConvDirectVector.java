@@ -70,7 +70,8 @@ final class ConvDirectVector {
         float[] packed = Scratch.get(Scratch.GEMM_A, blocks * (cin * taps + 1) * MR);
         packWeights(weight, wOff, bias, biasOff, cout, cin * taps, blocks, packed);
         long work = 2L * group * cout * cin * taps * tiles * TILE;
-        Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD);
+        // The full share even while a worker spins: a split batch-1 conv lost more to the hand-off than it gained (CNN b1, 2 threads).
+        Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD * Parallelism.AWAKE_DIVISOR);
         // Split wide pixels into chunks only when images x blocks cannot feed every thread (and never when
         // pooling, which needs whole row pairs).
         int chunks = maxPool2x2 ? 1 : Math.min(tiles, Math.max(1, (p.threads() + group * blocks - 1) / (group * blocks)));

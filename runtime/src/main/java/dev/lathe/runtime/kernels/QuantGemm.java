@@ -9,7 +9,8 @@ package dev.lathe.runtime.kernels;
  * <ul>
  *   <li>{@link #linear}: f32 activations, weights dequantized in registers (FMA in f32). Few rows (a
  *       GEMV, memory-bound) stream the packed integers once per row; from {@link #GEMM_ROWS} rows
- *       on, blocks of W are dequantized into scratch and run through the f32 {@link Gemm}.</li>
+ *       on, the f32 {@link Gemm} runs on deq(W), dequantized and packed once per weight on first use
+ *       (4 bytes per weight in memory; the weights file stays packed).</li>
  *   <li>{@link #dynamic}: activations quantized per row at run time ({@link #quantizeRow}: symmetric
  *       int8, scale max|x| / 127, round half to even), then an exact integer product per scale cell,
  *       rescaled once in double (few rows of 8-bit weights: the GEMV's widening loop on

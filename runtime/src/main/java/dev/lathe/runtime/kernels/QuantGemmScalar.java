@@ -43,23 +43,13 @@ final class QuantGemmScalar {
         });
     }
 
-    /** Weight-only: dequantizes BLOCK outputs of W at a time into scratch and runs the f32 GEMM on them. */
+    /** Weight-only, batched: the f32 GEMM on deq(W), dequantized and packed once per weight ({@link QuantMatrix#dequantizedPanel}). */
     static void viaGemm(boolean vector, int m, float[] a, int aOff, int lda, Cells cells, float[] bias, int biasOff, float[] c, int cOff, int ldc,
                         Parallelism par) {
         QuantMatrix w = cells.w();
-        int n = w.n(), k = w.k(), group = cells.group();
-        for (int j0 = 0; j0 < n; j0 += BLOCK) {
-            int nb = Math.min(BLOCK, n - j0);
-            float[] block = Scratch.get(Scratch.QUANT_W, nb * k); // deq(W)[j0 : j0 + nb, :]
-            for (int o = 0; o < nb; o++) {
-                for (int p = 0; p < k; p++) {
-                    int cell = cells.cell(j0 + o, p / group);
-                    block[o * k + p] = (w.get(j0 + o, p) - cells.zero(cell)) * cells.scales()[cell];
-                }
-            }
-            Epilogue ep = bias == null ? Epilogue.NONE : new Epilogue(bias, biasOff + j0, Activation.NONE, null, 0, 0);
-            Gemm.unpacked(vector, m, nb, k, a, aOff, lda, 1, block, 0, 1, k, c, cOff + j0, ldc, ep, null, 0, par);
-        }
+        PackedMatrix panel = w.dequantizedPanel(cells, Gemm.panelWidth(vector));
+        Epilogue ep = bias == null ? Epilogue.NONE : new Epilogue(bias, biasOff, Activation.NONE, null, 0, 0);
+        Gemm.run(vector, m, a, aOff, lda, 1, panel, c, cOff, ldc, ep, null, 0, par);
     }
 
     /**

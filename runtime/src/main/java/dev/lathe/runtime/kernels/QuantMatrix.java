@@ -20,6 +20,10 @@ public final class QuantMatrix {
     /** 8 bits: q - {@link #offset8()}; 4 bits: the stored nibbles. */
     private final byte[] data;
     private volatile PackedMatrix[] exactPanels;
+    private volatile Dequantized dequantized;
+
+    /** The dequantized f32 weight packed for the GEMM, with the scale arrays it was made from. */
+    private record Dequantized(PackedMatrix panel, float[] scales, float[] zeros) {}
     private volatile Int8Form int8Form;
 
     private QuantMatrix(int n, int k, int bits, boolean signed, byte[] data) {
@@ -132,6 +136,31 @@ public final class QuantMatrix {
             }
             exactPanels = p;
             return p;
+        }
+    }
+
+    /**
+     * deq(W) [n, k] as f32, packed for the GEMM with {@code panelWidth}: what the weight-only path
+     * multiplies from {@link QuantGemm#GEMM_ROWS} rows on. Made on first use and kept for the same
+     * scale arrays (4 bytes per weight in memory; the weights file stays packed), so batched calls do
+     * not dequantize and pack W again each time.
+     */
+    PackedMatrix dequantizedPanel(QuantGemm.Cells cells, int panelWidth) {
+        Dequantized d = dequantized;
+        if (d != null && d.scales() == cells.scales() && d.zeros() == cells.zeros() && d.panel().panelWidth() == panelWidth) return d.panel();
+        synchronized (this) {
+            d = dequantized;
+            if (d != null && d.scales() == cells.scales() && d.zeros() == cells.zeros() && d.panel().panelWidth() == panelWidth) return d.panel();
+            float[] w = new float[n * k];
+            for (int o = 0; o < n; o++) {
+                for (int p = 0; p < k; p++) {
+                    int cell = cells.cell(o, p / cells.group());
+                    w[o * k + p] = (get(o, p) - cells.zero(cell)) * cells.scales()[cell];
+                }
+            }
+            PackedMatrix panel = PackedMatrix.pack(w, 0, n, k, true, panelWidth);
+            dequantized = new Dequantized(panel, cells.scales(), cells.zeros());
+            return panel;
         }
     }
 

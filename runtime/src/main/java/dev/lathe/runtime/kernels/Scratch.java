@@ -11,13 +11,12 @@ final class Scratch {
     static final int CONV_COLUMNS = 2;
     static final int ATTENTION = 3;
     static final int BATCHED = 4;
-    static final int QUANT_W = 5;
-    static final int QUANT_A = 6;
-    static final int QUANT_C = 7;
-    static final int SPARSE_X = 8;
-    static final int CONV_WIDE = 9;
-    static final int CONV_OUTPUT = 10;
-    private static final int SLOTS = 11;
+    static final int QUANT_A = 5;
+    static final int QUANT_C = 6;
+    static final int SPARSE_X = 7;
+    static final int CONV_WIDE = 8;
+    static final int CONV_OUTPUT = 9;
+    private static final int SLOTS = 10;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 
