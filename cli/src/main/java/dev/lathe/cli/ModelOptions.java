@@ -25,6 +25,10 @@ final class ModelOptions {
             description = "a pass statement appended to the pipeline, e.g. 'lowrank(rank = 64) on \"fc1.weight\"' (repeatable)")
     List<String> passes = new ArrayList<>();
 
+    @Option(names = "--no-model-passes",
+            description = "ignore the model's own passes section and pass annotations; only --pass statements run")
+    boolean noModelPasses;
+
     @Option(names = "--root", paramLabel = "DIR",
             description = "folder that imports and weights must stay inside (default: the model file's folder)")
     Path root;
@@ -36,6 +40,6 @@ final class ModelOptions {
         if (root != null) options = options.withRoot(root.toAbsolutePath().normalize());
         List<PassStatement> extra = new ArrayList<>();
         for (String text : passes) extra.add(PassStatementText.parse(text, "--pass", PassStatement.Origin.COMMAND_LINE));
-        return options.withExtraPasses(extra);
+        return options.withExtraPasses(extra).withModelPasses(!noModelPasses);
     }
 }

@@ -44,7 +44,7 @@ public final class Lathe {
                 errors.addAll(e.diagnostics());
             }
         }
-        List<PassStatement> statements = new ArrayList<>(elaborated.passes());
+        List<PassStatement> statements = new ArrayList<>(options.modelPasses() ? elaborated.passes() : List.of());
         statements.addAll(options.extraPasses());
         PassPlan plan = PassPlan.EMPTY;
         try {

@@ -66,6 +66,21 @@ class PassCommandsTest {
     }
 
     /** Issue 5's per-layer control: the later statement gives fc3 8 bits; the report lists each tensor's bits, granularity and bound. */
+    /** The encoder declares four pass statements (one annotation, three in its passes section); --no-model-passes drops them. */
+    @Test
+    void noModelPassesLeavesOnlyTheCommandLineStatements() {
+        String encoder = CliTest.example("examples/encoder/tiny_encoder.model");
+        CliTest.Result all = CliTest.lathe("check", encoder);
+        assertEquals(0, all.status(), all.err());
+        assertFalse(all.out().contains(" 0 pass targets"), all.out());
+        CliTest.Result none = CliTest.lathe("check", encoder, "--no-model-passes");
+        assertEquals(0, none.status(), none.err());
+        assertTrue(none.out().contains(", 0 pass targets"), none.out());
+        CliTest.Result one = CliTest.lathe("check", encoder, "--no-model-passes", "--pass", "kernelize(method = \"favor\", features = 64) on \"**\"");
+        assertEquals(0, one.status(), one.err());
+        assertTrue(one.out().contains(", 2 pass targets"), "one kernelize statement, one attention per layer:\n" + one.out());
+    }
+
     @Test
     void reportListsEachTensorsBitsGranularityAndBound() {
         CliTest.Result r = CliTest.lathe("report", MLP, "--pass", "quantize(bits = 4, granularity = \"group\", group = 32) on \"**.weight\"",
