@@ -283,30 +283,31 @@ final class CallEmitter implements Opcodes {
         m.invokeStatic(K + "LinearAttention", "forward", "(" + F + F + F + "IIIIIIIIJZD" + F + PAR + ")V");
     }
 
+    /**
+     * linear|dynamic(m, a, aOff, lda, QuantMatrix w, scales, zeros, group, perRow, bias, biasOff, c, cOff, ldc, par), or for DGQ
+     * dgq(m, a, aOff, lda, QuantMatrix w, groupScales, zeros, group, channelScales, bias, biasOff, c, cOff, ldc, par).
+     */
     private void quantGemm(Kernel.QuantGemm q) {
         dims(q.m(), q.n(), q.k());
-        if (q.groupScales() >= 0) {
-            dgqGemm(q);
-            return;
-        }
-        // linear|dynamic(m, a, aOff, lda, QuantMatrix w, scales, zeros, group, perRow, bias, biasOff, c, cOff, ldc, par)
+        boolean dgq = q.groupScales() >= 0;
         c.pushDim(q.m());
         c.pushBuffer(q.a());
         m.iconst(0);
         c.pushDim(q.k());
         c.pushBuffer(q.q());
-        c.pushBuffer(q.scales());
+        c.pushBuffer(dgq ? q.groupScales() : q.scales());
         c.pushBuffer(q.zeros());
         m.iconst(q.group());
-        m.iconst(q.perRow() ? 1 : 0);
+        if (dgq) c.pushBuffer(q.scales());
+        else m.iconst(q.perRow() ? 1 : 0);
         c.pushBuffer(q.bias());
         m.iconst(0);
         c.pushBuffer(q.c());
         m.iconst(0);
         c.pushDim(q.n());
         c.pushParallelism();
-        m.invokeStatic(K + "QuantGemm", q.dynamic() ? "dynamic" : "linear",
-                "(I" + F + "IIL" + MethodContext.QUANT_MATRIX + ";" + F + F + "IZ" + F + "I" + F + "II" + PAR + ")V");
+        m.invokeStatic(K + "QuantGemm", dgq ? "dgq" : q.dynamic() ? "dynamic" : "linear",
+                "(I" + F + "IIL" + MethodContext.QUANT_MATRIX + ";" + F + F + "I" + (dgq ? F : "Z") + F + "I" + F + "II" + PAR + ")V");
     }
 
     private void sparseGemm(Kernel.SparseGemm g) {
@@ -328,25 +329,5 @@ final class CallEmitter implements Opcodes {
         c.pushBuffer(g.y());
         c.pushParallelism();
         m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "IIII" + F + "[I[I" + F + "L" + ACTIVATION + ";L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
-    }
-
-    private void dgqGemm(Kernel.QuantGemm q) {
-        // dgq(m, a, aOff, lda, QuantMatrix w, groupScales, zeros, group, channelScales, bias, biasOff, c, cOff, ldc, par)
-        c.pushDim(q.m());
-        c.pushBuffer(q.a());
-        m.iconst(0);
-        c.pushDim(q.k());
-        c.pushBuffer(q.q());
-        c.pushBuffer(q.groupScales());
-        c.pushBuffer(q.zeros());
-        m.iconst(q.group());
-        c.pushBuffer(q.scales());
-        c.pushBuffer(q.bias());
-        m.iconst(0);
-        c.pushBuffer(q.c());
-        m.iconst(0);
-        c.pushDim(q.n());
-        c.pushParallelism();
-        m.invokeStatic(K + "QuantGemm", "dgq", "(I" + F + "IIL" + MethodContext.QUANT_MATRIX + ";" + F + F + "I" + F + F + "I" + F + "II" + PAR + ")V");
     }
 }
