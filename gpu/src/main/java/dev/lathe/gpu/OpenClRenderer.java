@@ -77,8 +77,10 @@ public final class OpenClRenderer {
             int mask = k instanceof Kernel.Attention a ? a.mask() : -1;
             for (int id : k.reads()) {
                 if (id == mask && maskDtypeOk(p, id)) continue;
-                // packed integers and zero points: their packing says how they are read
-                if (k instanceof Kernel.QuantGemm q && (id == q.q() || id == q.zeros() || id == q.scales() && p.buffer(id).packing().equals(WeightPacking.AS_F32))) continue;
+                // weights read as floats whatever their dtype (zero points, f16 scales): their packing says so
+                if (p.buffer(id).kind() == Buffer.Kind.WEIGHT && p.buffer(id).packing().equals(WeightPacking.AS_F32)) continue;
+                // packed integers: read as bytes
+                if (k instanceof Kernel.QuantGemm q && id == q.q()) continue;
                 // sparse indices and pointers are i32, held as long
                 if (k instanceof Kernel.SparseGemm g && (id == g.indices() || id == g.pointers())) continue;
                 requireF32(p, id, k);
