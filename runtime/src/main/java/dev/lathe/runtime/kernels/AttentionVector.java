@@ -35,7 +35,7 @@ final class AttentionVector {
     private static final int L = S.length();
     private static final VectorMask<Float> ALL = S.maskAll(true);
     static final int BK = 4 * L;
-    static final int BQ = 32;
+    static final int BQ = 64;
 
     private AttentionVector() {}
 
@@ -99,9 +99,13 @@ final class AttentionVector {
         }
     }
 
-    /** P[r, 0..BK) = scale * q[i0 + r] · Kt, two query rows at a time so each Kt load feeds two fmas. */
+    /**
+     * P[r, 0..BK) = scale * q[i0 + r] · Kt, four query rows at a time (16 accumulators, so each Kt load
+     * feeds four fmas), then two, then one.
+     */
     private static void scores(float[] q, int qBase, int dq, int i0, int rows, int dh, float[] w, int ktAt, int pAt, float scale) {
         int r = 0;
+        for (; r + 3 < rows; r += 4) scores4(q, qBase + (i0 + r) * dq, dq, dh, w, ktAt, pAt + r * BK, scale);
         for (; r + 1 < rows; r += 2) {
             int qi = qBase + (i0 + r) * dq, qj = qi + dq;
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -148,6 +152,57 @@ final class AttentionVector {
             a2.mul(scale).intoArray(w, p + 2 * L);
             a3.mul(scale).intoArray(w, p + 3 * L);
         }
+    }
+
+    /** Four query rows (from q[qi], stride dq) against the BK keys of Kt, into P rows p0.. (stride BK). */
+    private static void scores4(float[] q, int qi, int dq, int dh, float[] w, int ktAt, int p0, float scale) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S), d2 = FloatVector.zero(S), d3 = FloatVector.zero(S);
+        int qj = qi + dq, qk = qj + dq, ql = qk + dq;
+        for (int c = 0, kt = ktAt; c < dh; c++, kt += BK) {
+            FloatVector k0 = FloatVector.fromArray(S, w, kt);
+            FloatVector k1 = FloatVector.fromArray(S, w, kt + L);
+            FloatVector k2 = FloatVector.fromArray(S, w, kt + 2 * L);
+            FloatVector k3 = FloatVector.fromArray(S, w, kt + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, q[qi + c]);
+            a0 = x.fma(k0, a0);
+            a1 = x.fma(k1, a1);
+            a2 = x.fma(k2, a2);
+            a3 = x.fma(k3, a3);
+            x = FloatVector.broadcast(S, q[qj + c]);
+            b0 = x.fma(k0, b0);
+            b1 = x.fma(k1, b1);
+            b2 = x.fma(k2, b2);
+            b3 = x.fma(k3, b3);
+            x = FloatVector.broadcast(S, q[qk + c]);
+            c0 = x.fma(k0, c0);
+            c1 = x.fma(k1, c1);
+            c2 = x.fma(k2, c2);
+            c3 = x.fma(k3, c3);
+            x = FloatVector.broadcast(S, q[ql + c]);
+            d0 = x.fma(k0, d0);
+            d1 = x.fma(k1, d1);
+            d2 = x.fma(k2, d2);
+            d3 = x.fma(k3, d3);
+        }
+        a0.mul(scale).intoArray(w, p0);
+        a1.mul(scale).intoArray(w, p0 + L);
+        a2.mul(scale).intoArray(w, p0 + 2 * L);
+        a3.mul(scale).intoArray(w, p0 + 3 * L);
+        b0.mul(scale).intoArray(w, p0 + BK);
+        b1.mul(scale).intoArray(w, p0 + BK + L);
+        b2.mul(scale).intoArray(w, p0 + BK + 2 * L);
+        b3.mul(scale).intoArray(w, p0 + BK + 3 * L);
+        c0.mul(scale).intoArray(w, p0 + 2 * BK);
+        c1.mul(scale).intoArray(w, p0 + 2 * BK + L);
+        c2.mul(scale).intoArray(w, p0 + 2 * BK + 2 * L);
+        c3.mul(scale).intoArray(w, p0 + 2 * BK + 3 * L);
+        d0.mul(scale).intoArray(w, p0 + 3 * BK);
+        d1.mul(scale).intoArray(w, p0 + 3 * BK + L);
+        d2.mul(scale).intoArray(w, p0 + 3 * BK + 2 * L);
+        d3.mul(scale).intoArray(w, p0 + 3 * BK + 3 * L);
     }
 
     /** Adds the float mask; sets hidden keys (bool mask, causal, past the block's width) to -inf. */
@@ -211,12 +266,15 @@ final class AttentionVector {
     }
 
     /**
-     * O[r] = O[r] c[r] + sum_j P[r, j] V[j]: full chunks of 4 vectors of dv take two rows at a time (each
-     * V load feeds two fmas); the rest of dv, and an odd last row, go one vector at a time.
+     * O[r] = O[r] c[r] + sum_j P[r, j] V[j]: full chunks of 4 vectors of dv take four rows at a time
+     * (each V load feeds four fmas), then two; the rest of dv, and an odd last row, go one vector at a time.
      */
     private static void accumulate(float[] v, int vRow0, int dvAll, int dv, int width, float[] w, int pAt, int oAt, int cAt, int rows) {
         int full = dv / (4 * L) * (4 * L);
         int r = 0;
+        for (; r + 3 < rows && full > 0; r += 4) {
+            for (int c0 = 0; c0 < full; c0 += 4 * L) accumulate4(v, vRow0 + c0, dvAll, width, w, pAt + r * BK, oAt + r * dv + c0, dv, cAt + r);
+        }
         for (; r + 1 < rows; r += 2) {
             float ca = w[cAt + r], cb = w[cAt + r + 1];
             int pa = pAt + r * BK, pb = pa + BK;
@@ -272,5 +330,62 @@ final class AttentionVector {
                 o0.intoArray(w, o + c0, m);
             }
         }
+    }
+
+    /** One 4-vector chunk of dv (from V column vc0) for four rows: P rows from pa (stride BK), O rows from oa (stride dv). */
+    private static void accumulate4(float[] v, int vc0, int dvAll, int width, float[] w, int pa, int oa, int dv, int ca) {
+        float cr0 = w[ca], cr1 = w[ca + 1], cr2 = w[ca + 2], cr3 = w[ca + 3];
+        FloatVector a0 = FloatVector.fromArray(S, w, oa).mul(cr0), a1 = FloatVector.fromArray(S, w, oa + L).mul(cr0);
+        FloatVector a2 = FloatVector.fromArray(S, w, oa + 2 * L).mul(cr0), a3 = FloatVector.fromArray(S, w, oa + 3 * L).mul(cr0);
+        int ob = oa + dv, oc = ob + dv, od = oc + dv;
+        FloatVector b0 = FloatVector.fromArray(S, w, ob).mul(cr1), b1 = FloatVector.fromArray(S, w, ob + L).mul(cr1);
+        FloatVector b2 = FloatVector.fromArray(S, w, ob + 2 * L).mul(cr1), b3 = FloatVector.fromArray(S, w, ob + 3 * L).mul(cr1);
+        FloatVector c0 = FloatVector.fromArray(S, w, oc).mul(cr2), c1 = FloatVector.fromArray(S, w, oc + L).mul(cr2);
+        FloatVector c2 = FloatVector.fromArray(S, w, oc + 2 * L).mul(cr2), c3 = FloatVector.fromArray(S, w, oc + 3 * L).mul(cr2);
+        FloatVector d0 = FloatVector.fromArray(S, w, od).mul(cr3), d1 = FloatVector.fromArray(S, w, od + L).mul(cr3);
+        FloatVector d2 = FloatVector.fromArray(S, w, od + 2 * L).mul(cr3), d3 = FloatVector.fromArray(S, w, od + 3 * L).mul(cr3);
+        int pb = pa + BK, pc = pb + BK, pd = pc + BK;
+        for (int j = 0, vi = vc0; j < width; j++, vi += dvAll) {
+            FloatVector v0 = FloatVector.fromArray(S, v, vi);
+            FloatVector v1 = FloatVector.fromArray(S, v, vi + L);
+            FloatVector v2 = FloatVector.fromArray(S, v, vi + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, v, vi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, w[pa + j]);
+            a0 = x.fma(v0, a0);
+            a1 = x.fma(v1, a1);
+            a2 = x.fma(v2, a2);
+            a3 = x.fma(v3, a3);
+            x = FloatVector.broadcast(S, w[pb + j]);
+            b0 = x.fma(v0, b0);
+            b1 = x.fma(v1, b1);
+            b2 = x.fma(v2, b2);
+            b3 = x.fma(v3, b3);
+            x = FloatVector.broadcast(S, w[pc + j]);
+            c0 = x.fma(v0, c0);
+            c1 = x.fma(v1, c1);
+            c2 = x.fma(v2, c2);
+            c3 = x.fma(v3, c3);
+            x = FloatVector.broadcast(S, w[pd + j]);
+            d0 = x.fma(v0, d0);
+            d1 = x.fma(v1, d1);
+            d2 = x.fma(v2, d2);
+            d3 = x.fma(v3, d3);
+        }
+        a0.intoArray(w, oa);
+        a1.intoArray(w, oa + L);
+        a2.intoArray(w, oa + 2 * L);
+        a3.intoArray(w, oa + 3 * L);
+        b0.intoArray(w, ob);
+        b1.intoArray(w, ob + L);
+        b2.intoArray(w, ob + 2 * L);
+        b3.intoArray(w, ob + 3 * L);
+        c0.intoArray(w, oc);
+        c1.intoArray(w, oc + L);
+        c2.intoArray(w, oc + 2 * L);
+        c3.intoArray(w, oc + 3 * L);
+        d0.intoArray(w, od);
+        d1.intoArray(w, od + L);
+        d2.intoArray(w, od + 2 * L);
+        d3.intoArray(w, od + 3 * L);
     }
 }
