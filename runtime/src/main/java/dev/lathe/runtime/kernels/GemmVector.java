@@ -94,17 +94,11 @@ final class GemmVector {
             }
             return;
         }
-        // k blocks of equal length (784 = 2 x 392, not 512 + 272), so no block falls under SHORT_K.
-        int kcMax = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
-        // A row-major A with every column panel full feeds 8-row tiles in place: packing it cost ~6% of a
-        // 64-row GEMM. Only a partial last micro-panel is packed then.
-        boolean direct = !gemv && MR == 8 && aCs == 1 && n % NR == 0 && k >= SHORT_K;
-        int packedFrom = direct ? rows / MR * MR : 0;
-        for (int pc = 0; pc < k; pc += kcMax) {
-            int kc = Math.min(kcMax, k - pc);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
             boolean first = pc == 0 && !accumulate;
             boolean last = pc + kc == k;
-            if (!gemv && packedFrom < rows) packA(a, aOff, aRs, aCs, i0, packedFrom, rows, pc, kc, ap);
+            if (!gemv) packA(a, aOff, aRs, aCs, i0, rows, pc, kc, ap);
             float[] a1 = gemv ? a : ap;
             int a1Off = gemv ? aOff + i0 * aRs + pc * aCs : 0, a1Step = gemv ? aCs : MR;
             for (int jp = p0; jp < p1; jp++) {
@@ -117,9 +111,7 @@ final class GemmVector {
                     int apOff = mp * MR * kc;
                     int ci = cOff + (i0 + r0) * ldc + j0;
                     if (w == NR && h == MR) {
-                        if (direct) {
-                            kernel8Direct(kc, a, aOff + (i0 + r0) * aRs + pc, aRs, bd, bOff, c, ci, ldc, first);
-                        } else if (MR == 8) {
+                        if (MR == 8) {
                             if (kc >= SHORT_K) kernel8(kc, ap, apOff, bd, bOff, c, ci, ldc, first);
                             else kernel8Short(kc, ap, apOff, bd, bOff, c, ci, ldc, first);
                         } else {
@@ -146,12 +138,9 @@ final class GemmVector {
         }
     }
 
-    /**
-     * Packs A rows [i0 + from, i0 + rows), cols [pc, pc + kc) into micro-panels [kc][MR], zero-padding rows;
-     * {@code from} is a multiple of MR and the micro-panels keep their offsets.
-     */
-    private static void packA(float[] a, int aOff, int aRs, int aCs, int i0, int from, int rows, int pc, int kc, float[] ap) {
-        for (int r0 = from; r0 < rows; r0 += MR) {
+    /** Packs A rows [i0, i0 + rows), cols [pc, pc + kc) into micro-panels [kc][MR], zero-padding rows. */
+    private static void packA(float[] a, int aOff, int aRs, int aCs, int i0, int rows, int pc, int kc, float[] ap) {
+        for (int r0 = 0; r0 < rows; r0 += MR) {
             int h = Math.min(MR, rows - r0);
             int base = r0 * kc;
             // A one-row micro-panel only ever goes to kernel1, which reads row 0: skip zeroing the rest
@@ -324,85 +313,6 @@ final class GemmVector {
             c60 = av.fma(b0, c60);
             c61 = av.fma(b1, c61);
             av = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-        }
-        if (!first) {
-            c00 = c00.add(FloatVector.fromArray(S, c, ci));
-            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
-            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
-            c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
-            c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L));
-            c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
-            c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + L));
-            c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
-            c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + L));
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c10.intoArray(c, ci + ldc);
-        c11.intoArray(c, ci + ldc + L);
-        c20.intoArray(c, ci + 2 * ldc);
-        c21.intoArray(c, ci + 2 * ldc + L);
-        c30.intoArray(c, ci + 3 * ldc);
-        c31.intoArray(c, ci + 3 * ldc + L);
-        c40.intoArray(c, ci + 4 * ldc);
-        c41.intoArray(c, ci + 4 * ldc + L);
-        c50.intoArray(c, ci + 5 * ldc);
-        c51.intoArray(c, ci + 5 * ldc + L);
-        c60.intoArray(c, ci + 6 * ldc);
-        c61.intoArray(c, ci + 6 * ldc + L);
-        c70.intoArray(c, ci + 7 * ldc);
-        c71.intoArray(c, ci + 7 * ldc + L);
-    }
-
-    /**
-     * {@link #kernel8} reading A in place: row r of the tile at {@code a[a0 + r * lda + p]}. A copy, not a
-     * shared body, so each keeps its accumulators in registers (DESIGN.md §6, one shape class a method).
-     */
-    private static void kernel8Direct(int kc, float[] a, int a0, int lda, float[] bd, int bOff, float[] c, int ci, int ldc, boolean first) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
-        int bi = bOff;
-        for (int p = 0; p < kc; p++, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bd, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bd, bi + L);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, a[a6 + p]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, a[a7 + p]);
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }

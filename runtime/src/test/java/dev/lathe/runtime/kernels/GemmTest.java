@@ -117,8 +117,7 @@ class GemmTest {
     @ValueSource(booleans = {false, true})
     void epilogueAppliesBiasThenActivationThenResidual(boolean vector) {
         Random r = new Random(3);
-        // {67, 64, 784} and {16, 96, 1100}: 8-row tiles reading A in place, a packed partial last micro-panel,
-        // k split into equal blocks; {6, 32, 300}: every micro-panel partial.
+        // {67, 64, 784}, {16, 96, 1100}: full and partial 8-row tiles over several k blocks (ReLU fused into the bias loop).
         int[][] shapes = {{65, 63, 17}, {6, 32, 300}, {1, 129, 64}, {7, 33, 1}, {13, 5, 600}, {67, 64, 784}, {16, 96, 1100}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
