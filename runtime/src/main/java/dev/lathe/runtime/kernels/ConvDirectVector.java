@@ -94,16 +94,35 @@ final class ConvDirectVector {
         }
         int[] taps0 = tapOff;
         int blocks = (cout + MR - 1) / MR;
-        // Images are padded and convolved in groups, so the padded copy stays bounded whatever the batch.
+        int pixels = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow;
+        long perImage = 2L * cout * cin * taps * tiles * TILE;
+        // Several images: whole images per task, so each thread pads an image into its own scratch and
+        // convolves it while it is in cache, with no barrier between padding and convolving (on 2 threads
+        // this took the CNN's 16 -> 32 layer at batch 16 from 1.1x to 1.7x the speed of 1 thread), and any
+        // split worth a thread is taken.
+        Parallelism perTask = par.forWork(perImage * batch, Parallelism.MIN_WORK_PER_THREAD);
+        int threads = perTask.threads();
+        if (batch > 1 && (threads == 1 || batch % threads == 0 || batch >= 4 * threads)) {
+            perTask.forEach(batch, b -> {
+                float[] own = Scratch.get(Scratch.CONV_COLUMNS, image);
+                pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, own, 0);
+                for (int ob = 0; ob < blocks; ob++) {
+                    block(own, 0, cin * taps, taps0, wd, bp, bpOff, ob, cout, act, 0, tiles, wide, wp, oh, ow, maxPool2x2,
+                            out, outOff + b * cout * pixels, pixels);
+                }
+            });
+            return;
+        }
+        // One image (or a batch that whole images would split unevenly): images are padded in groups, so
+        // the padded copy stays bounded whatever the batch, then blocks of channels (and chunks of pixels)
+        // are the tasks.
         int group = Math.max(1, Math.min(batch, MAX_PADDED_GROUP / image));
-        float[] padded = Scratch.get(Scratch.CONV_COLUMNS, group * image);
-        long work = 2L * group * cout * cin * taps * tiles * TILE;
         // The full share even while a worker spins: a split batch-1 conv lost more to the hand-off than it gained (CNN b1, 2 threads).
-        Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD * Parallelism.AWAKE_DIVISOR);
+        Parallelism p = par.forWork(perImage * group, Parallelism.MIN_WORK_PER_THREAD * Parallelism.AWAKE_DIVISOR);
+        float[] padded = Scratch.get(Scratch.CONV_COLUMNS, group * image);
         // Split wide pixels into chunks only when images x blocks cannot feed every thread (and never when
         // pooling, which needs whole row pairs).
         int chunks = maxPool2x2 ? 1 : Math.min(tiles, Math.max(1, (p.threads() + group * blocks - 1) / (group * blocks)));
-        int pixels = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow;
         for (int first = 0; first < batch; first += group) {
             int b0 = first, n = Math.min(group, batch - first);
             p.forEach(n, i -> pad(x, xOff + (b0 + i) * cin * h * w, cin, h, w, g, hp, wp, padded, i * image));
