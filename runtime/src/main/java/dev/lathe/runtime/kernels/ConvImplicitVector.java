@@ -56,7 +56,7 @@ final class ConvImplicitVector {
         float[] padded = Scratch.get(Scratch.CONV_COLUMNS, group * image);
         // As ConvDirectVector: a split batch-1 CNN layer lost more to the hand-off than it gained.
         Parallelism p = par.forWork(2L * batch * cout * kk * oh * ow, Parallelism.MIN_WORK_PER_THREAD * Parallelism.AWAKE_DIVISOR);
-        Tiling t = new Tiling(cin, h, w, g, wp, image, kk, tapOff, weight.data(), bias, biasOff, cout, act, maxPool2x2, oh, ow, outputs,
+        Tiling t = new Tiling(g, wp, image, kk, tapOff, weight.data(), bias, biasOff, cout, act, maxPool2x2, oh, ow, outputs,
                 panels, tiles);
         for (int first = 0; first < batch; first += group) {
             int b0 = first, n = Math.min(group, batch - first);
@@ -105,7 +105,7 @@ final class ConvImplicitVector {
     }
 
     /** One call's constants; {@link #run} computes a range of (image, panel, tile) tasks. */
-    private record Tiling(int cin, int h, int w, ConvGeometry g, int wp, int image, int kk, int[] tapOff, float[] wd, float[] bias,
+    private record Tiling(ConvGeometry g, int wp, int image, int kk, int[] tapOff, float[] wd, float[] bias,
                           int biasOff, int cout, Activation act, boolean maxPool2x2, int oh, int ow, int outputs, int panels, int tiles) {
         void run(float[] padded, int t0, int t1, float[] out, int outOff) {
             // Rows 0..MR-1: the tile's results; row MR: the panel's biases (zero past cout).
