@@ -3,6 +3,7 @@ package dev.lathe.bench;
 import dev.lathe.runtime.kernels.Activation;
 import dev.lathe.runtime.kernels.Conv2d;
 import dev.lathe.runtime.kernels.ConvGeometry;
+import dev.lathe.runtime.kernels.ConvWeights;
 import dev.lathe.runtime.kernels.Parallelism;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The small CNN's two stages as the compiled model runs them: conv 3x3 pad 1 + bias + relu + 2x2 max
- * pool in one {@code Conv2d.forwardMaxPool2x2} call. {@code stage1}: 1 -> 16 channels on 28x28;
- * {@code stage2}: 16 -> 32 channels on 14x14. Useful work is 2 * batch * cout * cin * 9 * h * w flops.
+ * pool in one call. {@code stage1}: 1 -> 16 channels on 28x28; {@code stage2}: 16 -> 32 channels on 14x14.
+ * Useful work is 2 * batch * cout * cin * 9 * h * w flops. {@code impl}: {@code direct} is
+ * {@code Conv2d.forwardMaxPool2x2} on the plain weight (the row-wise direct kernel, packing the weight
+ * per call); {@code packed} is {@code Conv2d.forwardPackedMaxPool2x2} on the weight packed at setup for
+ * the direct kernel, as compiled models run it; {@code implicit} the same packed for the implicit GEMM.
+ * Compare them within one run, e.g. {@code ConvBench -p stage=stage2 -p batch=1,16 -p threads=1,2}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -39,8 +44,12 @@ public class ConvBench {
     @Param({"1"})
     public int threads;
 
+    @Param({"direct", "packed", "implicit"})
+    public String impl;
+
     private int cin, h, w, cout;
     private float[] x, weight, bias, out;
+    private ConvWeights packed;
     private Parallelism par;
     private final ConvGeometry same = new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1);
 
@@ -55,6 +64,7 @@ public class ConvBench {
         weight = fill(r, cout * cin * 9);
         bias = fill(r, cout);
         out = new float[batch * cout * (h / 2) * (w / 2)];
+        packed = ConvWeights.pack(weight, 0, cout, cin, 3, 3, impl.equals("packed"));
         par = Parallelism.of(threads);
     }
 
@@ -66,7 +76,11 @@ public class ConvBench {
 
     @Benchmark
     public float[] convReluMaxPool() {
-        Conv2d.forwardMaxPool2x2(x, 0, batch, cin, h, w, weight, 0, cout, 3, 3, bias, 0, same, Activation.RELU, out, 0, par);
+        if (!impl.equals("direct")) {
+            Conv2d.forwardPackedMaxPool2x2(x, 0, batch, cin, h, w, packed, bias, 0, same, Activation.RELU, out, 0, par);
+        } else {
+            Conv2d.forwardMaxPool2x2(x, 0, batch, cin, h, w, weight, 0, cout, 3, 3, bias, 0, same, Activation.RELU, out, 0, par);
+        }
         return out;
     }
 }

@@ -5,6 +5,9 @@ import dev.lathe.ir.Node;
 import dev.lathe.lower.Scalar.BinaryOp;
 import dev.lathe.lower.Scalar.CompareOp;
 import dev.lathe.runtime.DType;
+import dev.lathe.runtime.kernels.Conv2d;
+import dev.lathe.runtime.kernels.ConvGeometry;
+import dev.lathe.runtime.model.WeightPacking;
 import java.util.List;
 
 /**
@@ -22,7 +25,9 @@ final class ConvLowering {
         String label = Lowerer.label(n);
         if (LinalgLowering.fast(l, dtype)) {
             int out = l.output(n.out());
-            l.emit(new Kernel.Conv(label, l.view(n.x()).buffer(), xs.get(0), xs.get(1), xs.get(2), xs.get(3), l.view(n.w()).buffer(), ws.get(0),
+            String packing = weightPacking(l, n);
+            int weight = packing.isEmpty() ? l.view(n.w()).buffer() : l.weightBuffer(n.w(), packing);
+            l.emit(new Kernel.Conv(label, l.view(n.x()).buffer(), xs.get(0), xs.get(1), xs.get(2), xs.get(3), weight, ws.get(0),
                     ws.get(2), ws.get(3), n.b() == null ? -1 : l.view(n.b()).buffer(), n.stride(), n.pads(), n.dilation(), n.groups(), "NONE", out));
             return;
         }
@@ -47,6 +52,27 @@ final class ConvLowering {
         int out = l.output(n.out());
         l.emit(new Kernel.Loop(label, out, outIndex, List.of(xs.get(0), groups, perGroup, oh, ow),
                 new Kernel.Reduction(Kernel.ReduceOp.SUM, List.of(cg, kh, kw), value, init), new Scalar.Cast(new Scalar.Acc(DType.F64), dtype)));
+    }
+
+    /**
+     * How a runtime conv's weight is prepared at load: packed for the direct kernel or the implicit GEMM
+     * ({@code Conv2d.prefersDirect}) when it is a param of one group and the input's channels, height and
+     * width are static; otherwise the plain array (the runtime then packs per call, or runs im2col).
+     */
+    private static String weightPacking(Lowerer l, Node.Conv2d n) {
+        if (n.groups() != 1 || !l.isParam(n.w())) return WeightPacking.NONE;
+        List<Dim> xs = n.x().type().shape(), ws = n.w().type().shape();
+        long[] dims = new long[5]; // cin, h, w, kh, kw
+        List<Dim> used = List.of(xs.get(1), xs.get(2), xs.get(3), ws.get(2), ws.get(3));
+        for (int i = 0; i < dims.length; i++) {
+            var c = used.get(i).constant();
+            if (c.isEmpty() || c.getAsLong() > Integer.MAX_VALUE) return WeightPacking.NONE;
+            dims[i] = c.getAsLong();
+        }
+        ConvGeometry g = ConvGeometry.of(n.stride().stream().mapToInt(Integer::intValue).toArray(),
+                n.pads().stream().mapToInt(Integer::intValue).toArray(), n.dilation().stream().mapToInt(Integer::intValue).toArray(), 1);
+        boolean direct = Conv2d.prefersDirect((int) dims[0], (int) dims[1], (int) dims[2], (int) dims[3], (int) dims[4], g);
+        return direct ? WeightPacking.CONV_DIRECT : WeightPacking.CONV;
     }
 
     /** {@code 0 <= iy < h && 0 <= ix < w}. */

@@ -100,6 +100,21 @@ class LoweringTest {
     }
 
     @Test
+    void convWeightsArePackedAtLoadForTheirKernel() {
+        KernelProgram direct = Lowering.lower(TestGraphs.convPool());
+        Kernel.Conv conv = assertInstanceOf(Kernel.Conv.class, direct.kernels().get(0));
+        assertEquals("conv_direct", direct.buffer(conv.weight()).packing(), "stride 1, small image: the direct kernel's blocks");
+        assertTrue(KernelPrinter.print(direct).contains("packed conv_direct"), KernelPrinter.print(direct));
+
+        KernelProgram strided = Lowering.lower(TestGraphs.convStrided());
+        List<Kernel.Conv> convs = strided.kernels().stream().filter(k -> k instanceof Kernel.Conv).map(k -> (Kernel.Conv) k).toList();
+        assertEquals(2, convs.size(), KernelPrinter.print(strided));
+        assertEquals("conv", strided.buffer(convs.get(0).weight()).packing(), "stride 2: the implicit GEMM's panels");
+        assertEquals("conv_direct", strided.buffer(convs.get(1).weight()).packing(), "stride 1 and dilation 2: direct");
+        assertEquals(-1, convs.get(1).bias());
+    }
+
+    @Test
     void lowRankLinearIsTwoGemmsThroughARankSizedIntermediate() {
         KernelProgram p = Lowering.lower(TestGraphs.lowRank());
         List<Kernel.Gemm> gemms = p.kernels().stream().filter(k -> k instanceof Kernel.Gemm).map(k -> (Kernel.Gemm) k).toList();

@@ -153,4 +153,19 @@ public final class TestGraphs {
         y = op(g, "avg_pool2d", List.of(y), Map.of("kernel", List.of(Dim.of(3)), "stride", List.of(Dim.of(2)), "padding", List.of(Dim.of(1))));
         return bind(g.build(List.of(y), List.of("y")), 4);
     }
+
+    /** x: f32[B, 4, 10, 13] -> gelu(conv 4->6 k3 stride 2 pads 1/0/1/2 dilation 1) -> conv 6->3 k2 dilation 2 (both with params, one group). */
+    public static Graph convStrided() {
+        GraphBuilder g = new GraphBuilder("main");
+        g.dim("B", 1L, 16L);
+        Value x = g.input("x", f32(B, d(4), d(10), d(13)), P);
+        Value w1 = g.param("c1.weight", f32(d(6), d(4), d(3), d(3)), P);
+        Value b1 = g.param("c1.bias", f32(d(6)), P);
+        Value w2 = g.param("c2.weight", f32(d(3), d(6), d(2), d(2)), P);
+        Value y = op(g, "gelu", op(g, "conv2d", List.of(x, w1, b1), Map.of("stride", List.of(Dim.of(2)),
+                "padding", List.of(Dim.of(1), Dim.of(0), Dim.of(1), Dim.of(2)), "dilation", List.of(Dim.of(1)), "groups", Dim.of(1))));
+        y = op(g, "conv2d", List.of(y, w2), Map.of("stride", List.of(Dim.of(1)), "padding", List.of(Dim.of(0)),
+                "dilation", List.of(Dim.of(2)), "groups", Dim.of(1)));
+        return bind(g.build(List.of(y), List.of("y")), 6);
+    }
 }

@@ -46,8 +46,10 @@ public final class TornadoEmitter {
         }
         for (Buffer b : p.buffers()) {
             ArrayTypes.require(b.dtype(), "buffer '" + b.name() + "' (#" + b.id() + ")");
+            // the conv packings are a layout made at load by the JVM runtime; the stored weight is the plain [cout, cin, kh, kw]
             if (b.kind() == Buffer.Kind.WEIGHT && !b.packing().equals(WeightPacking.NONE) && !b.packing().equals(WeightPacking.GEMM)
-                    && !b.packing().equals(WeightPacking.GEMM_TRANSPOSED)) {
+                    && !b.packing().equals(WeightPacking.GEMM_TRANSPOSED) && !b.packing().equals(WeightPacking.CONV)
+                    && !b.packing().equals(WeightPacking.CONV_DIRECT)) {
                 throw new UnsupportedOpException(b.packing(), "the tornadovm backend does not emit weight packing '" + b.packing() + "' (weight '" + b.name() + "')");
             }
         }

@@ -123,7 +123,10 @@ final class CallEmitter implements Opcodes {
 
     private void conv(Kernel.Conv cv) {
         dims(cv.batch(), cv.cin(), cv.h(), cv.w(), cv.cout(), cv.kh(), cv.kw());
-        // forward(x, xOff, batch, cin, h, w, weight, wOff, cout, kh, kw, bias, biasOff, geometry, act, out, outOff, par)
+        // A weight packed at load (ConvWeights) carries cout, kh and kw:
+        // forwardPacked(x, xOff, batch, cin, h, w, weight, bias, biasOff, geometry, act, out, outOff, par);
+        // otherwise forward(x, xOff, batch, cin, h, w, weight, wOff, cout, kh, kw, bias, biasOff, geometry, act, out, outOff, par)
+        boolean packed = MethodContext.isConvPacking(c.program.buffer(cv.weight()).packing());
         c.pushBuffer(cv.x());
         m.iconst(0);
         c.pushDim(cv.batch());
@@ -131,10 +134,12 @@ final class CallEmitter implements Opcodes {
         c.pushDim(cv.h());
         c.pushDim(cv.w());
         c.pushBuffer(cv.weight());
-        m.iconst(0);
-        c.pushDim(cv.cout());
-        c.pushDim(cv.kh());
-        c.pushDim(cv.kw());
+        if (!packed) {
+            m.iconst(0);
+            c.pushDim(cv.cout());
+            c.pushDim(cv.kh());
+            c.pushDim(cv.kw());
+        }
         c.pushBuffer(cv.bias());
         m.iconst(0);
         String geometry = K + "ConvGeometry";
@@ -150,8 +155,13 @@ final class CallEmitter implements Opcodes {
         c.pushBuffer(cv.out());
         m.iconst(0);
         c.pushParallelism();
-        m.invokeStatic(K + "Conv2d", cv.maxPool2x2() ? "forwardMaxPool2x2" : "forward",
-                "(" + F + "IIIII" + F + "IIII" + F + "IL" + geometry + ";L" + ACTIVATION + ";" + F + "I" + PAR + ")V");
+        String tail = F + "IL" + geometry + ";L" + ACTIVATION + ";" + F + "I" + PAR + ")V";
+        if (packed) {
+            m.invokeStatic(K + "Conv2d", cv.maxPool2x2() ? "forwardPackedMaxPool2x2" : "forwardPacked",
+                    "(" + F + "IIIIIL" + MethodContext.CONV_WEIGHTS + ";" + tail);
+        } else {
+            m.invokeStatic(K + "Conv2d", cv.maxPool2x2() ? "forwardMaxPool2x2" : "forward", "(" + F + "IIIII" + F + "IIII" + tail);
+        }
     }
 
     private void pool(Kernel.Pool q) {

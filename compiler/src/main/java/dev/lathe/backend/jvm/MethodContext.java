@@ -22,6 +22,7 @@ final class MethodContext {
     static final Type RUN_CONTEXT_TYPE = Type.getObjectType(RUN_CONTEXT);
     static final String PACKED = "dev/lathe/runtime/kernels/PackedMatrix";
     static final String QUANT_MATRIX = "dev/lathe/runtime/kernels/QuantMatrix";
+    static final String CONV_WEIGHTS = "dev/lathe/runtime/kernels/ConvWeights";
     static final String KERNEL_DESCRIPTOR = Type.getMethodDescriptor(Type.VOID_TYPE, OBJECT_ARRAY, INT_ARRAY, RUN_CONTEXT_TYPE);
 
     final MethodBuilder m;
@@ -48,6 +49,7 @@ final class MethodContext {
         if (b.kind() == Buffer.Kind.WEIGHT && b.packing().startsWith(WeightPacking.QUANT_PREFIX)) return Type.getObjectType(QUANT_MATRIX);
         if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.AS_F32)) return Type.getType(float[].class);
         if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.I32)) return Type.getType(int[].class);
+        if (b.kind() == Buffer.Kind.WEIGHT && isConvPacking(b.packing())) return Type.getObjectType(CONV_WEIGHTS);
         if (b.kind() == Buffer.Kind.WEIGHT && !b.packing().isEmpty()) return Type.getObjectType(PACKED);
         return switch (b.dtype().storage()) {
             case FLOAT -> Type.getType(float[].class);
@@ -55,6 +57,11 @@ final class MethodContext {
             case LONG -> Type.getType(long[].class);
             case BOOLEAN -> Type.getType(boolean[].class);
         };
+    }
+
+    /** Whether a weight with this packing is a {@code ConvWeights}. */
+    static boolean isConvPacking(String packing) {
+        return packing.equals(WeightPacking.CONV) || packing.equals(WeightPacking.CONV_DIRECT);
     }
 
     /** Element type of a buffer's array. */

@@ -36,7 +36,8 @@ class JvmBackendTest {
             LowerOptions.defaults().withFusion(false).withCleanup(false).withBufferReuse(false));
 
     private static List<Graph> graphs() {
-        return List.of(TestGraphs.mlp(), TestGraphs.chain(), TestGraphs.deep(), TestGraphs.lowRank(), TestGraphs.convPool(), TestGraphs.reversedHalf());
+        return List.of(TestGraphs.mlp(), TestGraphs.chain(), TestGraphs.deep(), TestGraphs.lowRank(), TestGraphs.convPool(), TestGraphs.reversedHalf(),
+                TestGraphs.convStrided());
     }
 
     /** CheckClassAdapter's data-flow verification; empty when the class is valid. */

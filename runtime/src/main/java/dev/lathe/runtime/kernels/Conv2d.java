@@ -58,9 +58,74 @@ public final class Conv2d {
                 oh / 2, ow / 2, par);
     }
 
+    /**
+     * {@link #forward} with the weight packed at load ({@link ConvWeights#pack}, one group): an
+     * implicit GEMM, output channels along the vector lanes, with no im2col matrix
+     * ({@link ConvImplicitVector}). Geometry as in {@link #forward} with {@code groups == 1};
+     * {@code cin} must be the weight's.
+     */
+    public static void forwardPacked(float[] x, int xOff, int batch, int cin, int h, int w, ConvWeights weight,
+                                     float[] bias, int biasOff, ConvGeometry g, Activation act, float[] out, int outOff, Parallelism par) {
+        checkPacked(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, par);
+        int oh = g.outputHeight(h, weight.kh()), ow = g.outputWidth(w, weight.kw()), cout = weight.cout();
+        Checks.matrix("out", out, outOff, batch, cout * oh * ow, (long) cout * oh * ow, 1);
+        if (batch == 0 || cout == 0 || oh == 0 || ow == 0) return;
+        runPacked(Kernels.VECTOR, x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, false, out, outOff, par);
+    }
+
+    /** {@link #forwardPacked} followed by 2x2 stride-2 max pooling, as {@link #forwardMaxPool2x2}. */
+    public static void forwardPackedMaxPool2x2(float[] x, int xOff, int batch, int cin, int h, int w, ConvWeights weight,
+                                               float[] bias, int biasOff, ConvGeometry g, Activation act, float[] out, int outOff,
+                                               Parallelism par) {
+        checkPacked(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, par);
+        int oh = g.outputHeight(h, weight.kh()), ow = g.outputWidth(w, weight.kw()), cout = weight.cout();
+        int pooled = (oh / 2) * (ow / 2);
+        Checks.matrix("out", out, outOff, batch, cout * pooled, (long) cout * pooled, 1);
+        if (batch == 0 || cout == 0 || pooled == 0) return;
+        runPacked(Kernels.VECTOR, x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, true, out, outOff, par);
+    }
+
+    /**
+     * Whether a convolution's weight should be packed for the direct kernel ({@link ConvWeights#pack}
+     * with {@code direct}) rather than the implicit GEMM: stride 1, one group, at most 7x7 taps and the
+     * padded image within L2 (128 Ki floats). There the row-wise direct kernel measured as fast as the
+     * implicit GEMM (16 -> 32 channels on 14x14) and much faster with few channels (1 -> 16 on 28x28).
+     * A rule on static shapes, the same on every machine, so the compiler picks the packing.
+     */
+    public static boolean prefersDirect(int cin, int h, int w, int kh, int kw, ConvGeometry g) {
+        return ConvDirectVector.applies(cin, h, w, kh, kw, g);
+    }
+
+    /** Unchecked; a vector kernel runs on weights packed for it, the scalar implicit GEMM on any others. */
+    static void runPacked(boolean vector, float[] x, int xOff, int batch, int cin, int h, int w, ConvWeights weight, float[] bias,
+                          int biasOff, ConvGeometry g, Activation act, boolean maxPool2x2, float[] out, int outOff, Parallelism par) {
+        int oh = g.outputHeight(h, weight.kh()), ow = g.outputWidth(w, weight.kw());
+        if (vector && weight.direct() && weight.panelWidth() == ConvDirectVector.MR
+                && ConvDirectVector.applies(cin, h, w, weight.kh(), weight.kw(), g)) {
+            ConvDirectVector.forward(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, maxPool2x2, out, outOff, oh, ow, par);
+        } else if (vector && !weight.direct() && weight.panelWidth() == ConvImplicitVector.NR) {
+            ConvImplicitVector.forward(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, maxPool2x2, out, outOff, oh, ow, par);
+        } else {
+            ConvImplicitScalar.forward(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, maxPool2x2, out, outOff, oh, ow, par);
+        }
+    }
+
+    private static void checkPacked(float[] x, int xOff, int batch, int cin, int h, int w, ConvWeights weight, float[] bias, int biasOff,
+                                    ConvGeometry g, Activation act, Parallelism par) {
+        if (weight == null) throw new IllegalArgumentException("weight must not be null");
+        if (g != null && g.groups() != 1) throw new IllegalArgumentException("conv: packed weights need groups = 1, got " + g.groups());
+        if (cin != weight.cin()) throw new IllegalArgumentException("conv: cin = " + cin + " but the packed weight has " + weight.cin());
+        check(x, xOff, batch, cin, h, w, true, null, 0, weight.cout(), weight.kh(), weight.kw(), bias, biasOff, g, act, par);
+    }
+
     /** Everything but the output's size. */
     private static void check(float[] x, int xOff, int batch, int cin, int h, int w, float[] weight, int wOff, int cout, int kh, int kw,
                               float[] bias, int biasOff, ConvGeometry g, Activation act, Parallelism par) {
+        check(x, xOff, batch, cin, h, w, false, weight, wOff, cout, kh, kw, bias, biasOff, g, act, par);
+    }
+
+    private static void check(float[] x, int xOff, int batch, int cin, int h, int w, boolean packed, float[] weight, int wOff, int cout,
+                              int kh, int kw, float[] bias, int biasOff, ConvGeometry g, Activation act, Parallelism par) {
         Checks.nonNegative("Conv2d", batch, cin, h, w, cout, kh, kw, biasOff);
         if (g == null) throw new IllegalArgumentException("geometry must not be null");
         if (act == null) throw new IllegalArgumentException("activation must not be null");
@@ -74,7 +139,7 @@ public final class Conv2d {
         g.outputWidth(w, kw);
         int cg = cin / groups;
         Checks.matrix("x", x, xOff, batch, cin * h * w, (long) cin * h * w, 1);
-        Checks.matrix("weight", weight, wOff, cout, cg * kh * kw, (long) cg * kh * kw, 1);
+        if (!packed) Checks.matrix("weight", weight, wOff, cout, cg * kh * kw, (long) cg * kh * kw, 1); // a packed one was checked when packed
         if (bias != null) Checks.vector("bias", bias, biasOff, cout);
     }
 

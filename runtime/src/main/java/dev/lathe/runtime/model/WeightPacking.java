@@ -2,6 +2,8 @@ package dev.lathe.runtime.model;
 
 import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
+import dev.lathe.runtime.kernels.Conv2d;
+import dev.lathe.runtime.kernels.ConvWeights;
 import dev.lathe.runtime.kernels.Gemm;
 import dev.lathe.runtime.kernels.QuantGemm;
 import dev.lathe.runtime.kernels.QuantMatrix;
@@ -12,7 +14,9 @@ import dev.lathe.runtime.kernels.QuantMatrix;
  * x·Wᵀ (packed for {@link Gemm}), {@code gemm} for a [k, n] right operand, {@code quant:<i8|u8|i4|u4>:<k>}
  * for a quantized weight [n, k] stored as its packed bytes (u8 [n, {@link QuantMatrix#rowBytes}], for
  * {@link QuantGemm}), {@code f32} for integers (zero points) or f16 (group scales) the kernels read as floats, {@code i32} for
- * an i32 tensor read as {@code int[]} (sparse indices and pointers).
+ * an i32 tensor read as {@code int[]} (sparse indices and pointers), {@code conv} and {@code conv_direct}
+ * for a convolution weight [cout, cin, kh, kw] of one group packed for the implicit GEMM or the direct
+ * kernel ({@link ConvWeights}, chosen by {@link Conv2d#prefersDirect}).
  */
 public final class WeightPacking {
     public static final String NONE = "";
@@ -21,6 +25,8 @@ public final class WeightPacking {
     public static final String QUANT_PREFIX = "quant:";
     public static final String AS_F32 = "f32";
     public static final String I32 = "i32";
+    public static final String CONV = "conv";
+    public static final String CONV_DIRECT = "conv_direct";
 
     private WeightPacking() {}
 
@@ -43,6 +49,10 @@ public final class WeightPacking {
             case GEMM_TRANSPOSED, GEMM -> {
                 if (t.dtype() != DType.F32 || t.rank() != 2) throw new IllegalArgumentException("packing " + packing + " needs an f32 matrix, got " + t.dtype().sourceName() + java.util.Arrays.toString(t.shape()));
                 yield Gemm.pack((float[]) t.unsafeData(), 0, (int) t.dim(0), (int) t.dim(1), packing.equals(GEMM_TRANSPOSED));
+            }
+            case CONV, CONV_DIRECT -> {
+                if (t.dtype() != DType.F32 || t.rank() != 4) throw new IllegalArgumentException("packing " + packing + " needs an f32 [cout, cin, kh, kw] weight, got " + t.dtype().sourceName() + java.util.Arrays.toString(t.shape()));
+                yield ConvWeights.pack((float[]) t.unsafeData(), 0, (int) t.dim(0), (int) t.dim(1), (int) t.dim(2), (int) t.dim(3), packing.equals(CONV_DIRECT));
             }
             case I32 -> {
                 if (t.dtype() != DType.I32) throw new IllegalArgumentException("packing i32 needs an i32 tensor, got " + t.dtype().sourceName());

@@ -79,17 +79,24 @@ class Conv2dTest {
         }
     }
 
-    /** A batch whose padded images exceed the direct kernel's scratch (32 images of 129,632 floats) runs in two groups. */
+    /**
+     * 33 images of 129,632 padded floats: on 2 threads whole images are the tasks; on 9 threads (33 is
+     * neither a multiple of 9 nor 4 x 9) the images are padded in groups of at most 32 that exceed the
+     * direct kernel's group scratch, so they run in two groups. Both equal the scalar im2col.
+     */
     @Test
-    void largeBatchesRunInGroups() {
+    void largeBatchesRunPerImageOrInGroups() {
         Random r = new Random(3);
         int batch = 33, cin = 100, h = 34, w = 34, cout = 2;
         ConvGeometry g = new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1);
         float[] x = random(r, batch * cin * h * w), wt = random(r, cout * cin * 9), bias = random(r, cout);
-        float[] direct = new float[batch * cout * h * w], im2col = new float[batch * cout * h * w];
-        Conv2d.run(true, x, 0, batch, cin, h, w, wt, 0, cout, 3, 3, bias, 0, g, Activation.NONE, direct, 0, Parallelism.of(2));
+        float[] im2col = new float[batch * cout * h * w];
         Conv2d.run(false, x, 0, batch, cin, h, w, wt, 0, cout, 3, 3, bias, 0, g, Activation.NONE, im2col, 0, Parallelism.SERIAL);
-        assertClose("grouped batch", im2col, direct, scaleFor(cin * 9));
+        for (int threads : new int[] {2, 9}) {
+            float[] direct = new float[batch * cout * h * w];
+            Conv2d.run(true, x, 0, batch, cin, h, w, wt, 0, cout, 3, 3, bias, 0, g, Activation.NONE, direct, 0, Parallelism.of(threads));
+            assertClose("batch of 33 on " + threads + " threads", im2col, direct, scaleFor(cin * 9));
+        }
     }
 
     @Test
