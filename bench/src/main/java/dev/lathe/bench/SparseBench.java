@@ -1,6 +1,7 @@
 package dev.lathe.bench;
 
 import dev.lathe.runtime.kernels.Activation;
+import dev.lathe.runtime.kernels.CsrWeight;
 import dev.lathe.runtime.kernels.Epilogue;
 import dev.lathe.runtime.kernels.Gemm;
 import dev.lathe.runtime.kernels.Kernels;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * runtime GEMM over the packed weight (at batch 1 a GEMV) against {@link SparseGemm} on the same
  * weight magnitude-pruned: unstructured CSR at 90, 70 and 50%, BSR 4x4 at 80%, and 2:4 (run as CSR
  * with absolute columns, as the JVM backend stores it), each through {@code SparseGemm.linear} as a compiled
- * model calls it (at batch 1 CSR runs on the row slices packed at the first call). The ratios dense / sparse per batch are
+ * model calls it (CSR as a {@code CsrWeight} laid out in setup, as at model load: at batch 1 it runs on the row slices). The ratios dense / sparse per batch are
  * what {@code dev.lathe.pass.sparsify.SparseCostModel} is calibrated on; compare scores only
  * within one run. Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar SparseBench}
  * (batch 1 only: add {@code -p batch=1}).
@@ -54,6 +55,7 @@ public class SparseBench {
     private int[] columns, pointers;
     private int blockSide;
     private PackedMatrix packed;
+    private CsrWeight csrWeight;
 
     @Setup
     public void setup() {
@@ -73,6 +75,7 @@ public class SparseBench {
             case "bsr4x4_80" -> bsr(w, 4, 0.2, r);
             default -> throw new IllegalArgumentException(weight);
         }
+        if (blockSide == 1 && values != null) csrWeight = CsrWeight.of(N, N, values, columns, pointers);
         System.out.println("kernels: " + Kernels.describe());
     }
 
@@ -80,6 +83,7 @@ public class SparseBench {
     public float[] multiply() {
         if (packed != null) Gemm.gemm(batch, x, 0, N, packed, y, 0, N, Epilogue.NONE, Parallelism.SERIAL);
         else if (weight.endsWith("_gather")) SparseGemm.csr(batch, x, 0, N, N, N, values, columns, pointers, y, 0, N, Epilogue.NONE, Parallelism.SERIAL);
+        else if (csrWeight != null) SparseGemm.linear(batch, x, csrWeight, null, Activation.NONE, null, 0, y, Parallelism.SERIAL);
         else SparseGemm.linear(batch, x, N, N, blockSide, blockSide, values, columns, pointers, null, Activation.NONE, null, 0, y, Parallelism.SERIAL);
         return y;
     }

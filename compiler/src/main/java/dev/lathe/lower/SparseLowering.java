@@ -16,7 +16,8 @@ import java.util.List;
  * weight), as {@link SparseCostModel} chooses for the layer's rows: sparse, dense, or both with the
  * choice made per call by rows. CSR and BSR parts are read as stored (values f32, indices and
  * pointers as int[]); N:M parts become CSR at compile time (absolute columns, row pointers
- * {@code r * kept}). Anything but f32 with bound param parts is an {@link UnsupportedOpException},
+ * {@code r * kept}). CSR values get packing {@code csr:...} naming their indices and pointers, so the
+ * loader builds the weight's batch-1 row slices once. Anything but f32 with bound param parts is an {@link UnsupportedOpException},
  * so {@code --backend auto} falls back to the interpreter.
  */
 final class SparseLowering {
@@ -51,7 +52,6 @@ final class SparseLowering {
                     LinalgLowering.NONE, -1));
             return;
         }
-        int valuesBuffer = l.view(n.values()).buffer();
         int indexBuffer, pointerBuffer;
         if (f.kind() == SparseFormat.Kind.NM) {
             Tensor[] csr = nmAsCsr(f, indices.data());
@@ -61,6 +61,9 @@ final class SparseLowering {
             indexBuffer = l.weightBuffer(n.indices(), WeightPacking.I32);
             pointerBuffer = l.weightBuffer(n.pointers(), WeightPacking.I32);
         }
+        // CSR values are laid out at load together with their indices and pointers (runtime CsrWeight)
+        int valuesBuffer = f.kind() == SparseFormat.Kind.BSR ? l.view(n.values()).buffer()
+                : l.weightBuffer(n.values(), WeightPacking.csr(f.cols(), l.buffers.get(indexBuffer).name(), l.buffers.get(pointerBuffer).name()));
         int br = f.kind() == SparseFormat.Kind.BSR ? f.blockRows() : 1;
         int bc = f.kind() == SparseFormat.Kind.BSR ? f.blockCols() : 1;
         l.emit(new Kernel.SparseGemm(Lowerer.label(n), rows, Math.toIntExact(f.rows()), Math.toIntExact(f.cols()), br, bc, x, valuesBuffer, indexBuffer,

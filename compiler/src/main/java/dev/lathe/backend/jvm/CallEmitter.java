@@ -3,6 +3,7 @@ package dev.lathe.backend.jvm;
 import dev.lathe.backend.jvm.bytecode.MethodBuilder;
 import dev.lathe.ir.Dim;
 import dev.lathe.lower.Kernel;
+import dev.lathe.runtime.model.WeightPacking;
 import org.objectweb.asm.Opcodes;
 
 /** Emits a call into a runtime kernel ({@code dev.lathe.runtime.kernels}) for a call kernel. */
@@ -322,6 +323,20 @@ final class CallEmitter implements Opcodes {
 
     private void sparseGemm(Kernel.SparseGemm g) {
         dims(g.m());
+        if (c.program.buffer(g.values()).packing().startsWith(WeightPacking.CSR_PREFIX)) {
+            // linear(m, x, csrWeight, bias, act, dense, denseFromRows, y, par): the CsrWeight holds indices and pointers
+            c.pushDim(g.m());
+            c.pushBuffer(g.x());
+            c.pushBuffer(g.values());
+            c.pushBuffer(g.bias());
+            m.getStatic(ACTIVATION, g.activation(), "L" + ACTIVATION + ";");
+            c.pushBuffer(g.dense());
+            m.iconst(g.denseFromRows());
+            c.pushBuffer(g.y());
+            c.pushParallelism();
+            m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "L" + MethodContext.CSR_WEIGHT + ";" + F + "L" + ACTIVATION + ";L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
+            return;
+        }
         // linear(m, x, out, in, br, bc, values, indices, pointers, bias, act, dense, denseFromRows, y, par)
         c.pushDim(g.m());
         c.pushBuffer(g.x());

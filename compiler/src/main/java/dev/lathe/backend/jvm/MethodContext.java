@@ -23,6 +23,7 @@ final class MethodContext {
     static final String PACKED = "dev/lathe/runtime/kernels/PackedMatrix";
     static final String QUANT_MATRIX = "dev/lathe/runtime/kernels/QuantMatrix";
     static final String CONV_WEIGHTS = "dev/lathe/runtime/kernels/ConvWeights";
+    static final String CSR_WEIGHT = "dev/lathe/runtime/kernels/CsrWeight";
     static final String KERNEL_DESCRIPTOR = Type.getMethodDescriptor(Type.VOID_TYPE, OBJECT_ARRAY, INT_ARRAY, RUN_CONTEXT_TYPE);
 
     final MethodBuilder m;
@@ -50,6 +51,7 @@ final class MethodContext {
         if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.AS_F32)) return Type.getType(float[].class);
         if (b.kind() == Buffer.Kind.WEIGHT && b.packing().equals(WeightPacking.I32)) return Type.getType(int[].class);
         if (b.kind() == Buffer.Kind.WEIGHT && isConvPacking(b.packing())) return Type.getObjectType(CONV_WEIGHTS);
+        if (b.kind() == Buffer.Kind.WEIGHT && b.packing().startsWith(WeightPacking.CSR_PREFIX)) return Type.getObjectType(CSR_WEIGHT);
         if (b.kind() == Buffer.Kind.WEIGHT && !b.packing().isEmpty()) return Type.getObjectType(PACKED);
         return switch (b.dtype().storage()) {
             case FLOAT -> Type.getType(float[].class);

@@ -1,9 +1,6 @@
 package dev.lathe.runtime.kernels;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * FP32 product with a sparse weight, {@code Y[m, out] = epilogue(X[m, in] · Wᵀ)} for a linear layer's
@@ -30,12 +27,6 @@ public final class SparseGemm {
      * the transposed schedule 212; at 4 rows 254 and 216).
      */
     static final int TRANSPOSE_FROM_ROWS = 2;
-
-    /**
-     * Slice layouts of the constant CSR weights {@link #linear} has run with one row of X, by values array
-     * (arrays compare by identity; weak keys, so a dropped model drops its layout).
-     */
-    private static final Map<float[], SparseRowSlices> SLICES = Collections.synchronizedMap(new WeakHashMap<>());
 
     private SparseGemm() {}
 
@@ -68,39 +59,40 @@ public final class SparseGemm {
     }
 
     /**
-     * A compiled {@code sparse_linear}: {@code y[m, out] = act(x[m, in] · Wᵀ + bias)} (x and y dense at offset 0)
-     * with W in CSR (1x1 blocks) or BSR; when {@code dense} (W packed for {@link Gemm}, nullable) is
-     * given and the call has at least {@code denseFromRows} rows, the dense GEMM runs instead, as the
-     * cost model chose for that batch size.
+     * {@link #csr} for a weight laid out once ({@link CsrWeight}, already checked): one row of X runs on its
+     * row slices when it has them (Vector API), any other row count as CSR.
      */
-    public static void linear(int m, float[] x, int out, int in, int br, int bc, float[] values, int[] indices, int[] pointers, float[] bias,
-                              Activation act, PackedMatrix dense, int denseFromRows, float[] y, Parallelism par) {
-        Epilogue ep = bias == null && act == Activation.NONE ? Epilogue.NONE : Epilogue.of(bias, act);
-        if (dense != null && m >= denseFromRows) Gemm.gemm(m, x, 0, in, dense, y, 0, out, ep, par);
-        else if (br == 1 && bc == 1) csrConstant(m, x, 0, in, out, in, values, indices, pointers, y, 0, out, ep, par);
-        else bsr(m, x, 0, in, out, in, br, bc, values, indices, pointers, y, 0, out, ep, par);
+    public static void csr(int m, float[] x, int xOff, int ldx, CsrWeight w, float[] y, int yOff, int ldy, Epilogue ep, Parallelism par) {
+        check("SparseGemm.csr", m, x, xOff, ldx, w.out, w.in, y, yOff, ldy, ep, par);
+        if (m == 0 || w.out == 0) return;
+        if (m == 1 && w.slices != null) sliced(x, xOff, w.values, w.columns, w.rowPtr, w.slices, y, yOff, ep, par);
+        else run(Kernels.VECTOR, m, x, xOff, ldx, w.out, w.in, 1, 1, w.values, w.columns, w.rowPtr, y, yOff, ldy, ep, par);
     }
 
     /**
-     * {@link #csr} for a weight that never changes (a compiled model's): with the Vector API and one row of
-     * X it runs on the weight's {@link SparseRowSlices}, packed on the first call and kept while the
-     * values array lives, since permutes of x beat per-element gathers about 7x at 90% sparsity.
+     * A compiled BSR {@code sparse_linear}: {@code y[m, out] = act(x[m, in] · Wᵀ + bias)} (x and y dense at offset 0);
+     * when {@code dense} (W packed for {@link Gemm}, nullable) is given and the call has at least
+     * {@code denseFromRows} rows, the dense GEMM runs instead, as the cost model chose for that batch
+     * size. 1x1 blocks run as plain {@link #csr} (no row slices: compiled CSR weights come as a {@link CsrWeight}).
      */
-    static void csrConstant(int m, float[] x, int xOff, int ldx, int out, int in, float[] values, int[] columns, int[] rowPtr,
-                            float[] y, int yOff, int ldy, Epilogue ep, Parallelism par) {
-        if (!Kernels.VECTOR || m != 1 || !SparseGemmVector.slices()) {
-            csr(m, x, xOff, ldx, out, in, values, columns, rowPtr, y, yOff, ldy, ep, par);
-            return;
-        }
-        check("SparseGemm.csr", m, x, xOff, ldx, out, in, y, yOff, ldy, ep, par);
-        pointers("rowPtr", rowPtr, out, Math.min(values.length, columns.length));
-        if (out == 0) return;
-        SparseRowSlices w = SLICES.get(values);
-        if (w == null || w.out != out || w.in != in) {
-            w = SparseRowSlices.pack(SparseGemmVector.lanes(), out, in, values, columns, rowPtr);
-            SLICES.put(values, w);
-        }
-        sliced(x, xOff, values, columns, rowPtr, w, y, yOff, ep, par);
+    public static void linear(int m, float[] x, int out, int in, int br, int bc, float[] values, int[] indices, int[] pointers, float[] bias,
+                              Activation act, PackedMatrix dense, int denseFromRows, float[] y, Parallelism par) {
+        Epilogue ep = epilogue(bias, act);
+        if (dense != null && m >= denseFromRows) Gemm.gemm(m, x, 0, in, dense, y, 0, out, ep, par);
+        else if (br == 1 && bc == 1) csr(m, x, 0, in, out, in, values, indices, pointers, y, 0, out, ep, par);
+        else bsr(m, x, 0, in, out, in, br, bc, values, indices, pointers, y, 0, out, ep, par);
+    }
+
+    /** A compiled CSR (or N:M) {@code sparse_linear}: as the BSR {@link #linear}, over a weight laid out at load. */
+    public static void linear(int m, float[] x, CsrWeight w, float[] bias, Activation act, PackedMatrix dense, int denseFromRows, float[] y,
+                              Parallelism par) {
+        Epilogue ep = epilogue(bias, act);
+        if (dense != null && m >= denseFromRows) Gemm.gemm(m, x, 0, w.in, dense, y, 0, w.out, ep, par);
+        else csr(m, x, 0, w.in, w, y, 0, w.out, ep, par);
+    }
+
+    private static Epilogue epilogue(float[] bias, Activation act) {
+        return bias == null && act == Activation.NONE ? Epilogue.NONE : Epilogue.of(bias, act);
     }
 
     /** One row of X times a sliced CSR weight; rows past the last whole slice run as CSR dots. */
@@ -189,7 +181,7 @@ public final class SparseGemm {
     }
 
     /** Pointers must start at 0, never decrease and end inside the stored arrays (indices are bounds-checked by the JVM). */
-    private static void pointers(String what, int[] ptr, int count, int stored) {
+    static void pointers(String what, int[] ptr, int count, int stored) {
         if (ptr == null || ptr.length < count + 1) throw new IllegalArgumentException(what + " needs " + (count + 1) + " entries");
         if (ptr[0] != 0 || ptr[count] > stored) throw new IllegalArgumentException(what + " must run from 0 to at most " + stored + ", got " + ptr[0] + ".." + ptr[count]);
         for (int i = 0; i < count; i++) {

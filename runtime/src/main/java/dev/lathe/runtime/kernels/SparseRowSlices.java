@@ -10,7 +10,7 @@ package dev.lathe.runtime.kernels;
  * are padded with value 0 at offset 0. Cells are consecutive, slice-major; cell c spans slots
  * {@code [start[c], start[c + 1])}. Rows past the last whole slice stay CSR ({@link #tailRow}).
  *
- * <p>Built once per weight ({@link SparseGemm#linear} caches it); costs {@code 5 * slots} bytes, about
+ * <p>Built once per weight, at load ({@link CsrWeight}); costs {@code 5 * slots} bytes, about
  * 1.3x the CSR arrays at 90% sparsity (slots are about twice the stored count there, since every cell
  * is as deep as its fullest row). The kernel streams these bytes, so the one-byte offsets matter.
  */

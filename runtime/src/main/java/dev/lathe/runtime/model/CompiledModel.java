@@ -122,9 +122,12 @@ public final class CompiledModel {
     /** File name suffix of model descriptors. */
     public static final String DESCRIPTOR_SUFFIX = ".lathe";
 
-    private static Object[] loadWeights(ModelSpec spec, WeightSource source) {
+    // package-private for tests
+    static Object[] loadWeights(ModelSpec spec, WeightSource source) {
         Object[] out = new Object[spec.buffers().size()];
         Map<String, Tensor> read = new HashMap<>();
+        // by name and packing: a packing that combines weights (CSR) shares the arrays of its parts' own buffers
+        Map<String, Object> prepared = new HashMap<>();
         for (ModelSpec.BufferSpec b : spec.buffers()) {
             if (b.role() != ModelSpec.Role.WEIGHT) continue;
             Tensor t = read.computeIfAbsent(b.name(), source::weight);
@@ -133,9 +136,20 @@ public final class CompiledModel {
                 throw new IllegalArgumentException("weight " + b.name() + " is " + t.dtype().sourceName() + Arrays.toString(t.shape())
                         + ", the compiled model needs " + b.dtype().sourceName() + Arrays.toString(expected));
             }
-            out[b.id()] = WeightPacking.prepare(b.packing(), t);
+            out[b.id()] = prepared(b.name(), b.packing(), source, read, prepared);
         }
         return out;
+    }
+
+    private static Object prepared(String name, String packing, WeightSource source, Map<String, Tensor> read, Map<String, Object> prepared) {
+        String key = name + "\u0000" + packing;
+        Object p = prepared.get(key);
+        if (p == null) {
+            Tensor t = read.computeIfAbsent(name, source::weight);
+            p = WeightPacking.prepare(packing, t, (sibling, siblingPacking) -> prepared(sibling, siblingPacking, source, read, prepared));
+            prepared.put(key, p);
+        }
+        return p;
     }
 
     /** This model running with other options; shares the code and the loaded weights. */

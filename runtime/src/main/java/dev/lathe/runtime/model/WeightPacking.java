@@ -4,6 +4,7 @@ import dev.lathe.runtime.DType;
 import dev.lathe.runtime.Tensor;
 import dev.lathe.runtime.kernels.Conv2d;
 import dev.lathe.runtime.kernels.ConvWeights;
+import dev.lathe.runtime.kernels.CsrWeight;
 import dev.lathe.runtime.kernels.Gemm;
 import dev.lathe.runtime.kernels.QuantGemm;
 import dev.lathe.runtime.kernels.QuantMatrix;
@@ -16,7 +17,9 @@ import dev.lathe.runtime.kernels.QuantMatrix;
  * {@link QuantGemm}), {@code f32} for integers (zero points) or f16 (group scales) the kernels read as floats, {@code i32} for
  * an i32 tensor read as {@code int[]} (sparse indices and pointers), {@code conv} and {@code conv_direct}
  * for a convolution weight [cout, cin, kh, kw] of one group packed for the implicit GEMM or the direct
- * kernel ({@link ConvWeights}, chosen by {@link Conv2d#prefersDirect}).
+ * kernel ({@link ConvWeights}, chosen by {@link Conv2d#prefersDirect}), and {@code csr:<in>:<columns>:<pointers>}
+ * for the f32 values (any shape, read in storage order) of a CSR weight [out, in] whose column indices and row pointers are the i32
+ * weights named {@code columns} and {@code pointers} ({@link CsrWeight}, with its batch-1 row slices).
  */
 public final class WeightPacking {
     public static final String NONE = "";
@@ -27,6 +30,7 @@ public final class WeightPacking {
     public static final String I32 = "i32";
     public static final String CONV = "conv";
     public static final String CONV_DIRECT = "conv_direct";
+    public static final String CSR_PREFIX = "csr:";
 
     private WeightPacking() {}
 
@@ -35,9 +39,31 @@ public final class WeightPacking {
         return QUANT_PREFIX + dtype.sourceName() + ":" + k;
     }
 
-    /** The object generated code receives for a weight buffer: the tensor's array, or its packed form. */
+    /** The packing of the values of a CSR weight with {@code in} columns whose indices and pointers are the weights so named. */
+    public static String csr(long in, String columns, String pointers) {
+        for (String name : new String[] {columns, pointers}) {
+            if (name.isEmpty() || name.indexOf(':') >= 0) throw new IllegalArgumentException("CSR part name '" + name + "' must be non-empty and without ':'");
+        }
+        return CSR_PREFIX + in + ":" + columns + ":" + pointers;
+    }
+
+    /** Another weight of the same model, prepared with {@code packing} (a packing may combine several stored tensors). */
+    @FunctionalInterface
+    public interface Siblings {
+        Object prepared(String name, String packing);
+    }
+
+    /** {@link #prepare(String, Tensor, Siblings)} for a packing that reads no other weight. */
     public static Object prepare(String packing, Tensor t) {
+        return prepare(packing, t, (name, p) -> {
+            throw new IllegalArgumentException("packing " + packing + " needs weight " + name + ", and no other weights are given");
+        });
+    }
+
+    /** The object generated code receives for a weight buffer: the tensor's array, or its packed form. */
+    public static Object prepare(String packing, Tensor t, Siblings siblings) {
         if (packing.startsWith(QUANT_PREFIX)) return quantMatrix(packing, t);
+        if (packing.startsWith(CSR_PREFIX)) return csrWeight(packing, t, siblings);
         return switch (packing) {
             case AS_F32 -> {
                 if (!t.dtype().isInteger() && t.dtype() != DType.F16) {
@@ -62,6 +88,21 @@ public final class WeightPacking {
             }
             default -> throw new IllegalArgumentException("unknown weight packing '" + packing + "'");
         };
+    }
+
+    private static CsrWeight csrWeight(String packing, Tensor t, Siblings siblings) {
+        String[] parts = packing.substring(CSR_PREFIX.length()).split(":", -1);
+        if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) throw new IllegalArgumentException("bad CSR weight packing '" + packing + "'");
+        long in = Long.parseLong(parts[0]);
+        // N:M values come as [rows, kept]: read in storage order either way
+        if (t.dtype() != DType.F32 || in < 0 || in > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("packing " + packing + " needs f32 values, got " + t.dtype().sourceName() + java.util.Arrays.toString(t.shape()));
+        }
+        if (!(siblings.prepared(parts[1], I32) instanceof int[] columns) || !(siblings.prepared(parts[2], I32) instanceof int[] pointers)) {
+            throw new IllegalArgumentException("packing " + packing + ": the column indices and row pointers must be i32 weights");
+        }
+        if (pointers.length == 0) throw new IllegalArgumentException("packing " + packing + ": no row pointers");
+        return CsrWeight.of(pointers.length - 1, (int) in, (float[]) t.unsafeData(), columns, pointers);
     }
 
     private static QuantMatrix quantMatrix(String packing, Tensor t) {
