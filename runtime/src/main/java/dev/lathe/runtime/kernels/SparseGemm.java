@@ -15,7 +15,7 @@ import java.util.Arrays;
  * summation order: within {@code gamma(nnz_row) * sum |w x|}, {@code gamma(k) = k u / (1 - k u)}.
  *
  * <p>Schedules: few rows of X ({@code m < }{@link #TRANSPOSE_FROM_ROWS}) run a dot per output and X
- * row (CSR: a gather dot, or for a compiled model's constant weight {@link SparseRowSlices}; 4x4-like
+ * row (CSR: a gather dot, or for a constant {@link CsrWeight} its row slices; 4x4-like
  * BSR: one FMA per block against x replicated per block column); more rows transpose X once into
  * scratch [in, m] so that each stored weight does one vector FMA over a run of X rows. Work is split
  * over the output rows.
