@@ -17,8 +17,8 @@ import java.util.List;
  * choice made per call by rows. CSR and BSR parts are read as stored (values f32, indices and
  * pointers as int[]); N:M parts become CSR at compile time (absolute columns, row pointers
  * {@code r * kept}). CSR values get packing {@code csr:...} naming their indices and pointers, so the
- * loader builds the weight's batch-1 row slices once. Anything but f32 with bound param parts is an {@link UnsupportedOpException},
- * so {@code --backend auto} falls back to the interpreter.
+ * loader builds the weight's batch-1 row slices once. Anything but f32 with bound param parts is an
+ * {@link UnsupportedOpException}, so {@code --backend auto} falls back to the interpreter.
  */
 final class SparseLowering {
     private SparseLowering() {}

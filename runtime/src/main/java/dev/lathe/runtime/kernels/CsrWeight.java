@@ -4,8 +4,8 @@ package dev.lathe.runtime.kernels;
  * A CSR weight W [out, in] that never changes (a compiled model's), checked and laid out once: its
  * stored arrays as given (read, never copied) and, with the Vector API, its {@link SparseRowSlices}
  * for one row of X, since permutes of x beat per-element gathers about 7x at 90% sparsity. Built at
- * load ({@code WeightPacking}, packing {@code csr:...}) and read by {@link SparseGemm#csr(int, float[], int, int, CsrWeight, float[], int, int, Epilogue, Parallelism)};
- * immutable, so any number of threads share it.
+ * load ({@code WeightPacking}, packing {@code csr:...}) and read by {@code SparseGemm.csr} and
+ * {@code SparseGemm.linear}; immutable, so any number of threads share it.
  */
 public final class CsrWeight {
     final int out;
