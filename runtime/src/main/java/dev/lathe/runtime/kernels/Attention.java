@@ -9,12 +9,15 @@ package dev.lathe.runtime.kernels;
  *   out[b, i, h] = sum_j softmax(s)[j] * v[b, j, h]
  * </pre>
  * Key j is hidden from query i when {@code causal} and {@code j > i + sk - sq} (the sequence ends
- * align, so with sq == sk query i sees keys 0..i), or when a bool mask says false. A query with no
- * visible key, or only -inf scores, gets zeros, not NaN. This is the interpreter's definition.
+ * align, so with sq == sk query i sees keys 0..i), when a bool mask says false, or, with a sliding
+ * {@code window} w > 0, when {@code |i + sk - sq - j| >= w}. A query with no visible key, or only -inf
+ * scores, gets zeros, not NaN. This is the interpreter's definition (the window is
+ * {@code LinearAttention.window}'s).
  *
  * <p>The vector kernel is tiled (blocks of queries against blocks of keys) with an online softmax, so
  * its memory is O(tile) however long the sequences; it never forms the [sq, sk] score matrix. Work is
- * split across threads by (batch, head, query block).
+ * split across threads by (batch, head, query block). With a window, each query block reads only the
+ * keys its window reaches, so the work is O(sq w).
  */
 public final class Attention {
     private Attention() {}
@@ -23,7 +26,16 @@ public final class Attention {
                                int batch, int sq, int sk, int heads, int dh, int dv,
                                float scale, boolean causal, AttentionMask mask,
                                float[] out, int outOff, Parallelism par) {
+        run(Kernels.VECTOR, q, qOff, k, kOff, v, vOff, batch, sq, sk, heads, dh, dv, scale, causal, 0, mask, out, outOff, par);
+    }
+
+    /** {@link #forward} with the vector or scalar kernel, and a sliding window (0: none). */
+    static void run(boolean vector, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
+                    int batch, int sq, int sk, int heads, int dh, int dv,
+                    float scale, boolean causal, int window, AttentionMask mask,
+                    float[] out, int outOff, Parallelism par) {
         Checks.nonNegative("Attention", batch, sq, sk, dh, dv);
+        if (window < 0) throw new IllegalArgumentException("window must be >= 0 (0: none), got " + window);
         if (heads < 1) throw new IllegalArgumentException("heads must be >= 1, got " + heads);
         Checks.par(par);
         long dq = (long) heads * dh, dvAll = (long) heads * dv;
@@ -37,7 +49,7 @@ public final class Attention {
             if (last >= mask.length()) throw new IndexOutOfBoundsException("mask needs index " + last + ", array has " + mask.length());
         }
         if (batch == 0 || sq == 0 || dv == 0) return;
-        if (Kernels.VECTOR) AttentionVector.forward(q, qOff, k, kOff, v, vOff, batch, sq, sk, heads, dh, dv, scale, causal, mask, out, outOff, par);
-        else AttentionScalar.forward(q, qOff, k, kOff, v, vOff, batch, sq, sk, heads, dh, dv, scale, causal, mask, out, outOff, par);
+        if (vector) AttentionVector.forward(q, qOff, k, kOff, v, vOff, batch, sq, sk, heads, dh, dv, scale, causal, window, mask, out, outOff, par);
+        else AttentionScalar.forward(q, qOff, k, kOff, v, vOff, batch, sq, sk, heads, dh, dv, scale, causal, window, mask, out, outOff, par);
     }
 }

@@ -8,7 +8,7 @@ final class AttentionScalar {
 
     static void forward(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
                         int batch, int sq, int sk, int heads, int dh, int dv,
-                        float scale, boolean causal, AttentionMask mask,
+                        float scale, boolean causal, int window, AttentionMask mask,
                         float[] out, int outOff, Parallelism par) {
         int dq = heads * dh, dvAll = heads * dv;
         par = par.forWork(2L * batch * heads * sq * sk * (dh + dv), 1L << 18);
@@ -18,9 +18,11 @@ final class AttentionScalar {
             float[] acc = new float[dv];
             for (int i = 0; i < sq; i++) {
                 int qi = qOff + (b * sq + i) * dq + h * dh;
-                int limit = causal ? Math.min(sk, Math.max(0, i + sk - sq + 1)) : sk;
+                long pos = (long) i + sk - sq;
+                int from = window > 0 ? (int) Math.max(0, pos - window + 1) : 0;
+                int limit = (int) Math.max(0, Math.min(sk, causal ? pos + 1 : window > 0 ? pos + window : sk));
                 float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < limit; j++) {
+                for (int j = from; j < limit; j++) {
                     float m = 0f;
                     if (mask != null) {
                         int mi = mask.off() + b * mask.strideBatch() + h * mask.strideHead() + i * mask.strideQuery() + j * mask.strideKey();
@@ -44,7 +46,7 @@ final class AttentionScalar {
                 }
                 Arrays.fill(acc, 0f);
                 float sum = 0f;
-                for (int j = 0; j < limit; j++) {
+                for (int j = from; j < limit; j++) {
                     float e = (float) Math.exp(s[j] - max);
                     sum += e;
                     int vj = vOff + (b * sk + j) * dvAll + h * dv;

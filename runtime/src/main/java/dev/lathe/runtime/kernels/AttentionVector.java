@@ -41,20 +41,21 @@ final class AttentionVector {
 
     static void forward(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
                         int batch, int sq, int sk, int heads, int dh, int dv,
-                        float scale, boolean causal, AttentionMask mask,
+                        float scale, boolean causal, int window, AttentionMask mask,
                         float[] out, int outOff, Parallelism par) {
         int qBlocks = (sq + BQ - 1) / BQ;
-        par = par.forWork(2L * batch * heads * sq * sk * (dh + dv), Parallelism.MIN_WORK_PER_THREAD);
+        long reach = window > 0 ? Math.min(sk, causal ? window : 2L * window - 1) : sk;
+        par = par.forWork(2L * batch * heads * sq * reach * (dh + dv), Parallelism.MIN_WORK_PER_THREAD);
         par.forEach(batch * heads * qBlocks, t -> {
             int qb = t % qBlocks, bh = t / qBlocks;
             int b = bh / heads, h = bh % heads;
             int i0 = qb * BQ, i1 = Math.min(sq, i0 + BQ);
-            block(q, qOff, k, kOff, v, vOff, b, h, i0, i1, sq, sk, heads, dh, dv, scale, causal, mask, out, outOff);
+            block(q, qOff, k, kOff, v, vOff, b, h, i0, i1, sq, sk, heads, dh, dv, scale, causal, window, mask, out, outOff);
         });
     }
 
     private static void block(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int b, int h, int i0, int i1,
-                              int sq, int sk, int heads, int dh, int dv, float scale, boolean causal, AttentionMask mask,
+                              int sq, int sk, int heads, int dh, int dv, float scale, boolean causal, int window, AttentionMask mask,
                               float[] out, int outOff) {
         int rows = i1 - i0;
         int dq = heads * dh, dvAll = heads * dv;
@@ -64,17 +65,20 @@ final class AttentionVector {
         Arrays.fill(w, oAt, oAt + rows * dv, 0f);
         Arrays.fill(w, mAt, mAt + rows, Float.NEGATIVE_INFINITY);
         Arrays.fill(w, lAt, lAt + rows, 0f);
-        // Keys beyond the last query's causal limit are hidden from the whole block.
-        int kEnd = causal ? Math.min(sk, Math.max(0, i1 - 1 + sk - sq + 1)) : sk;
+        // Keys beyond the last query's causal or window limit, or before the first query's window, are hidden
+        // from the whole block.
+        long firstPos = (long) i0 + sk - sq, lastPos = (long) i1 - 1 + sk - sq;
+        int kStart = window > 0 ? (int) Math.min(sk, Math.max(0, firstPos - window + 1)) : 0;
+        int kEnd = (int) Math.max(0, Math.min(sk, causal ? lastPos + 1 : window > 0 ? lastPos + window : sk));
         int qBase = qOff + b * sq * dq + h * dh;
         int kBase = kOff + b * sk * dq + h * dh;
         int vBase = vOff + b * sk * dvAll + h * dv;
-        for (int j0 = 0; j0 < kEnd; j0 += BK) {
+        for (int j0 = kStart; j0 < kEnd; j0 += BK) {
             int width = Math.min(BK, kEnd - j0);
             transposeKeys(k, kBase + j0 * dq, dq, dh, width, w, ktAt);
             scores(q, qBase, dq, i0, rows, dh, w, ktAt, pAt, scale);
-            if (mask != null || causal || width < BK) {
-                maskScores(w, pAt, b, h, i0, rows, j0, width, sq, sk, causal, mask);
+            if (mask != null || causal || window > 0 || width < BK) {
+                maskScores(w, pAt, b, h, i0, rows, j0, width, sq, sk, causal, window, mask);
             }
             softmaxStep(w, pAt, mAt, lAt, cAt, rows);
             accumulate(v, vBase + j0 * dvAll, dvAll, dv, width, w, pAt, oAt, cAt, rows);
@@ -205,22 +209,29 @@ final class AttentionVector {
         d3.mul(scale).intoArray(w, p0 + 3 * BK + 3 * L);
     }
 
-    /** Adds the float mask; sets hidden keys (bool mask, causal, past the block's width) to -inf. */
+    /**
+     * Adds the float mask; sets hidden keys (bool mask, causal, outside the window, past the block's width)
+     * to -inf. Row r sees the block's keys [first, visible).
+     */
     private static void maskScores(float[] w, int pAt, int b, int h, int i0, int rows, int j0, int width, int sq, int sk,
-                                   boolean causal, AttentionMask mask) {
+                                   boolean causal, int window, AttentionMask mask) {
         for (int r = 0; r < rows; r++) {
             int i = i0 + r;
             int p = pAt + r * BK;
-            int visible = causal ? Math.min(width, Math.max(0, i + sk - sq + 1 - j0)) : width;
+            long pos = (long) i + sk - sq;
+            long end = causal ? pos + 1 : window > 0 ? pos + window : Long.MAX_VALUE;
+            int visible = (int) Math.min(width, Math.max(0, end - j0));
+            int first = window > 0 ? (int) Math.min(visible, Math.max(0, pos - window + 1 - j0)) : 0;
+            Arrays.fill(w, p, p + first, Float.NEGATIVE_INFINITY);
             if (mask != null) {
                 int mi = mask.off() + b * mask.strideBatch() + h * mask.strideHead() + i * mask.strideQuery() + j0 * mask.strideKey();
                 int sj = mask.strideKey();
                 if (mask.isAdditive()) {
                     float[] add = mask.additive();
-                    for (int j = 0; j < visible; j++) w[p + j] += add[mi + j * sj];
+                    for (int j = first; j < visible; j++) w[p + j] += add[mi + j * sj];
                 } else {
                     boolean[] allowed = mask.allowed();
-                    for (int j = 0; j < visible; j++) if (!allowed[mi + j * sj]) w[p + j] = Float.NEGATIVE_INFINITY;
+                    for (int j = first; j < visible; j++) if (!allowed[mi + j * sj]) w[p + j] = Float.NEGATIVE_INFINITY;
                 }
             }
             Arrays.fill(w, p + visible, p + BK, Float.NEGATIVE_INFINITY);

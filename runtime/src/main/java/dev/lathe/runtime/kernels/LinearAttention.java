@@ -36,7 +36,7 @@ public final class LinearAttention {
     /**
      * The f32 entry point of generated code: q [batch, sq, heads*dh], k [batch, sk, heads*dh],
      * v [batch, sk, heads*dv], out [batch, sq, heads*dv]; {@code scale} NaN means 1/sqrt(dh). Runs the
-     * blockwise f32 kernels ({@link LinearAttentionFeatureMaps}, {@link LinearAttentionWindow},
+     * blockwise f32 kernels ({@link LinearAttentionFeatureMaps}, {@link Attention} with a window,
      * {@link LinearAttentionNystrom}) in their Vector API or scalar version ({@link Kernels}), in
      * parallel over (batch, head); they agree with the double reference within DESIGN.md §4.
      */
@@ -88,7 +88,8 @@ public final class LinearAttention {
             }
             case WINDOW -> {
                 if (size < 1) throw new IllegalArgumentException("linear_attention: window needs size >= 1, got " + size);
-                LinearAttentionWindow.forward(vector, q, k, v, batch, sq, sk, heads, dh, dv, size, causal, s, out, par);
+                // Exact softmax attention over a band: the tiled kernel visits only the keys each query block reaches.
+                Attention.run(vector, q, 0, k, 0, v, 0, batch, sq, sk, heads, dh, dv, s, causal, size, null, out, 0, par);
             }
             case NYSTROM -> {
                 if (causal) throw new IllegalArgumentException("linear_attention: nystrom needs causal = false");

@@ -39,8 +39,7 @@ final class LinearAttentionNystrom {
 
     private static void attention(boolean vector, float[] q, float[] k, float[] v, int batch, int sq, int sk, int heads, int dh, int dv,
                                   float scale, float[] out, Parallelism par) {
-        if (vector) AttentionVector.forward(q, 0, k, 0, v, 0, batch, sq, sk, heads, dh, dv, scale, false, null, out, 0, par);
-        else AttentionScalar.forward(q, 0, k, 0, v, 0, batch, sq, sk, heads, dh, dv, scale, false, null, out, 0, par);
+        Attention.run(vector, q, 0, k, 0, v, 0, batch, sq, sk, heads, dh, dv, scale, false, 0, null, out, 0, par);
     }
 
     /** Rows of x [n, width] at {@code at}, l segment means into {@code out} at {@code outAt}, summed in double. */

@@ -15,11 +15,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AttentionTest {
     private static void run(boolean vector, float[] q, float[] k, float[] v, int batch, int sq, int sk, int heads, int dh, int dv,
                             float scale, boolean causal, AttentionMask mask, float[] out, int outOff, Parallelism par) {
-        if (vector) AttentionVector.forward(q, 1, k, 2, v, 3, batch, sq, sk, heads, dh, dv, scale, causal, mask, out, outOff, par);
-        else AttentionScalar.forward(q, 1, k, 2, v, 3, batch, sq, sk, heads, dh, dv, scale, causal, mask, out, outOff, par);
+        run(vector, q, k, v, batch, sq, sk, heads, dh, dv, scale, causal, 0, mask, out, outOff, par);
+    }
+
+    private static void run(boolean vector, float[] q, float[] k, float[] v, int batch, int sq, int sk, int heads, int dh, int dv,
+                            float scale, boolean causal, int window, AttentionMask mask, float[] out, int outOff, Parallelism par) {
+        Attention.run(vector, q, 1, k, 2, v, 3, batch, sq, sk, heads, dh, dv, scale, causal, window, mask, out, outOff, par);
     }
 
     private static void check(boolean vector, Random r, int batch, int sq, int sk, int heads, int dh, int dv, boolean causal, int maskKind) {
+        check(vector, r, batch, sq, sk, heads, dh, dv, causal, 0, maskKind);
+    }
+
+    private static void check(boolean vector, Random r, int batch, int sq, int sk, int heads, int dh, int dv, boolean causal, int window,
+                              int maskKind) {
         float[] q = random(r, 1 + batch * sq * heads * dh);
         float[] k = random(r, 2 + batch * sk * heads * dh);
         float[] v = random(r, 3 + batch * sk * heads * dv);
@@ -44,10 +53,10 @@ class AttentionTest {
         };
         float scale = (float) (1 / Math.sqrt(dh));
         float[] out = new float[5 + batch * sq * heads * dv];
-        run(vector, q, k, v, batch, sq, sk, heads, dh, dv, scale, causal, mask, out, 5, Parallelism.of(2));
-        double[] ref = Reference.attention(q, 1, k, 2, v, 3, batch, sq, sk, heads, dh, dv, scale, causal, mask);
+        run(vector, q, k, v, batch, sq, sk, heads, dh, dv, scale, causal, window, mask, out, 5, Parallelism.of(2));
+        double[] ref = Reference.attention(q, 1, k, 2, v, 3, batch, sq, sk, heads, dh, dv, scale, causal, window, mask);
         assertClose((vector ? "vector" : "scalar") + " b=" + batch + " sq=" + sq + " sk=" + sk + " heads=" + heads + " dh=" + dh + " dv=" + dv
-                + " causal=" + causal + " mask=" + maskKind, ref, out, 5, 1);
+                + " causal=" + causal + " window=" + window + " mask=" + maskKind, ref, out, 5, 1);
         assertEquals(0f, out[4]);
     }
 
@@ -64,6 +73,27 @@ class AttentionTest {
             for (int maskKind = 0; maskKind < 4; maskKind++) {
                 for (boolean causal : new boolean[] {false, true}) {
                     check(vector, r, s[0], s[1], s[2], s[3], s[4], s[5], causal, maskKind);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sliding windows: shorter than a key block, spanning several, longer than the sequence; sq != sk so
+     * the positions shift; with masks, so a row may see nothing inside its window.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void slidingWindowsMatchTheReference(boolean vector) {
+        Random r = new Random(34);
+        int[][] shapes = {
+            // batch, sq, sk, heads, dh, dv
+            {1, 200, 200, 2, 16, 16}, {2, 65, 130, 1, 64, 64}, {1, 130, 65, 3, 8, 5}, {1, 1, 300, 1, 4, 4},
+        };
+        for (int[] s : shapes) {
+            for (int window : new int[] {1, 5, 64, 77, 1000}) {
+                for (boolean causal : new boolean[] {false, true}) {
+                    check(vector, r, s[0], s[1], s[2], s[3], s[4], s[5], causal, window, window % 3);
                 }
             }
         }

@@ -139,6 +139,12 @@ final class Reference {
     /** The interpreter's attention (AttentionOps), on the kernel's layout. */
     static double[] attention(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int batch, int sq, int sk,
                               int heads, int dh, int dv, double scale, boolean causal, AttentionMask mask) {
+        return attention(q, qOff, k, kOff, v, vOff, batch, sq, sk, heads, dh, dv, scale, causal, 0, mask);
+    }
+
+    /** With a sliding window w > 0: key j visible from query i only if |i + sk - sq - j| < w. */
+    static double[] attention(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int batch, int sq, int sk,
+                              int heads, int dh, int dv, double scale, boolean causal, int window, AttentionMask mask) {
         int dq = heads * dh, dvAll = heads * dv;
         double[] out = new double[batch * sq * dvAll];
         double[] s = new double[sk];
@@ -149,7 +155,8 @@ final class Reference {
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j < sk; j++) {
                         int mi = mask == null ? 0 : mask.off() + b * mask.strideBatch() + h * mask.strideHead() + i * mask.strideQuery() + j * mask.strideKey();
-                        visible[j] = !(causal && j > i + sk - sq) && !(mask != null && !mask.isAdditive() && !mask.allowed()[mi]);
+                        visible[j] = !(causal && j > i + sk - sq) && !(mask != null && !mask.isAdditive() && !mask.allowed()[mi])
+                                && !(window > 0 && Math.abs((long) i + sk - sq - j) >= window);
                         if (!visible[j]) continue;
                         double dot = 0;
                         for (int c = 0; c < dh; c++) dot += (double) q[qOff + (b * sq + i) * dq + h * dh + c] * k[kOff + (b * sk + j) * dq + h * dh + c];
