@@ -3,19 +3,17 @@ package dev.lathe.runtime.kernels;
 import java.util.Arrays;
 
 /**
- * FAVOR+ and ELU+1 linear attention in f32 (the definition is {@link LinearAttention}'s double
- * reference). Per (batch, head), keys and queries go in blocks of {@link #BLOCK} rows
- * ({@link #CAUSAL_BLOCK} when causal):
+ * Non-causal FAVOR+ and ELU+1 linear attention in f32 (the definition is {@link LinearAttention}'s
+ * double reference; {@link LinearAttentionCausal} runs the causal form). Per (batch, head), keys and
+ * queries go in blocks of {@link #BLOCK} rows:
  * <pre>
  *   key block:    E = phi(K_b) [n, f]           f = m (FAVOR+) or dh (ELU+1)
  *                 S += E^T V_b [f, dv]          z += column sums of E [f]
  *   query block:  F = phi(Q_b) [n, f]
- *                 out_b = (F S + mask(F E^T) V_diag) / (F z + rowsum mask(F E^T))
+ *                 out_b = F S / F z
  * </pre>
- * where the masked diagonal term exists only when causal: the keys some but not all of the block's
- * queries see, added to the state S, z after the block (prefix sums by blocks). Not causal, every key
- * block goes into the state before the first query block. The products are {@link Gemm} calls, the
- * exponentials {@link Activations}' exp, both in their vector or scalar versions.
+ * Every key block goes into the state before the first query block. The products are {@link Gemm}
+ * calls, the exponentials {@link Activations}' exp, both in their vector or scalar versions.
  *
  * <p>FAVOR+: the logits {@code w . x' - |x'|^2 / 2} (x' = sqrt(scale) x) are one GEMM against the
  * features scaled by sqrt(scale). Keys are stabilized by the running maximum M over the keys seen so
@@ -23,23 +21,11 @@ import java.util.Arrays;
  * sum with every key's features divided by exp(M), which cancels between numerator and denominator,
  * as the reference's global maximum does. Queries are stabilized per row, like the reference.
  *
- * <p>Features are computed {@link #WINDOW} rows at a time (one GEMM each) and read by the blocks.
- * Scratch is O(WINDOW f + block^2 + f dv) floats per thread, whatever the sequence lengths.
+ * <p>Scratch is O(BLOCK f + f dv) floats per thread, whatever the sequence lengths.
  */
 final class LinearAttentionFeatureMaps {
     /** Rows per block: larger blocks make larger GEMMs (256 measured faster than 64 at S = 4096). */
     static final int BLOCK = 256;
-    /**
-     * Causal rows per block: the masked diagonal costs CAUSAL_BLOCK (f + dv) per row, the state f dv;
-     * with the features from {@link #WINDOW}-row windows, 32 measured faster than 16, 64 and 128
-     * (FAVOR+ m = 256, S = 4096: 53.9, 56.9, 56.8, 64.3 ms).
-     */
-    static final int CAUSAL_BLOCK = 32;
-    /**
-     * Rows whose features one GEMM computes: causal blocks read their keys' and queries' features from
-     * a window of WINDOW rows, so the feature GEMMs stay large while the diagonal blocks stay small.
-     */
-    static final int WINDOW = 256;
 
     private LinearAttentionFeatureMaps() {}
 
@@ -48,12 +34,12 @@ final class LinearAttentionFeatureMaps {
      * sqrt(scale) and {@code packed} them transposed ([dh, m]) for {@link Gemm#run}.
      */
     static void forward(boolean vector, float[] q, float[] k, float[] v, int batch, int sq, int sk, int heads, int dh, int dv,
-                        float[] features, PackedMatrix packed, boolean causal, float scale, float[] out, Parallelism par) {
+                        float[] features, PackedMatrix packed, float scale, float[] out, Parallelism par) {
         int f = features == null ? dh : packed.n();
-        long work = 2L * batch * heads * ((long) (sq + sk) * f * (dh + dv) + (causal ? (long) sq * CAUSAL_BLOCK * (f + dv) : 0));
+        long work = 2L * batch * heads * (long) (sq + sk) * f * (dh + dv);
         par.forWork(work, Parallelism.MIN_WORK_PER_THREAD).forEach(batch * heads, t -> {
             int b = t / heads, h = t % heads;
-            new Head(vector, q, k, v, b, h, sq, sk, heads, dh, dv, f, packed, scale, causal ? CAUSAL_BLOCK : BLOCK, out).run(causal);
+            new Head(vector, q, k, v, b, h, sq, sk, heads, dh, dv, f, packed, scale, BLOCK, out).run();
         });
     }
 
@@ -64,13 +50,9 @@ final class LinearAttentionFeatureMaps {
         final int sq, sk, dh, dv, f, block, dq, dvAll, qBase, kBase, vBase, oBase;
         final PackedMatrix packed;
         final float halfScale, logNorm;
-        final float[] ek, eq, temp, scores, state, keySum, rows;
+        final float[] ek, eq, temp, state, keySum, rows;
         /** The key stabilizer: the largest key logit so far (FAVOR+ only). */
         float keyMax = Float.NEGATIVE_INFINITY;
-        /** The rows whose features ek and eq hold: keys [kw0, kw1), queries [qw0, qw1). */
-        int kw0, kw1, qw0, qw1;
-        /** Where the current key block's and query block's features start in ek and eq. */
-        int ekAt, eqAt;
 
         Head(boolean vector, float[] q, float[] k, float[] v, int b, int h, int sq, int sk, int heads, int dh, int dv, int f,
              PackedMatrix packed, float scale, int block, float[] out) {
@@ -95,102 +77,44 @@ final class LinearAttentionFeatureMaps {
             this.oBase = b * sq * dvAll + h * dv;
             this.halfScale = scale / 2;
             this.logNorm = (float) (0.5 * Math.log(f)); // phi carries 1 / sqrt(m): exp(x - log sqrt(m))
-            int window = Math.max(block, WINDOW);
-            this.ek = LinearAttentionScratch.get(LinearAttentionScratch.KEY_FEATURES, window * f);
-            this.eq = LinearAttentionScratch.get(LinearAttentionScratch.QUERY_FEATURES, window * f);
-            this.temp = LinearAttentionScratch.get(LinearAttentionScratch.TEMP, window * f);
-            this.scores = LinearAttentionScratch.get(LinearAttentionScratch.SCORES, block * block);
+            this.ek = LinearAttentionScratch.get(LinearAttentionScratch.KEY_FEATURES, block * f);
+            this.eq = LinearAttentionScratch.get(LinearAttentionScratch.QUERY_FEATURES, block * f);
+            this.temp = LinearAttentionScratch.get(LinearAttentionScratch.TEMP, block * f);
             this.state = LinearAttentionScratch.get(LinearAttentionScratch.STATE, f * dv);
             this.keySum = LinearAttentionScratch.get(LinearAttentionScratch.KEY_SUM, f);
-            this.rows = LinearAttentionScratch.get(LinearAttentionScratch.ROWS, window);
+            this.rows = LinearAttentionScratch.get(LinearAttentionScratch.ROWS, block);
             Arrays.fill(state, 0, f * dv, 0f);
             Arrays.fill(keySum, 0, f, 0f);
         }
 
-        void run(boolean causal) {
-            int added = 0; // keys in the state
-            if (!causal) {
-                for (; added < sk; added += block) addKeys(added, Math.min(block, sk - added), true);
-            }
-            for (int i0 = 0; i0 < sq; i0 += block) {
-                int n = Math.min(block, sq - i0);
-                int from = 0, to = 0; // the block's diagonal keys [from, to)
-                if (causal) {
-                    // Query i sees keys j <= i + sk - sq: all of the block's queries see the keys below from.
-                    from = clamp(i0 + sk - sq, sk);
-                    to = clamp(i0 + n + sk - sq, sk);
-                    while (added < from) {
-                        int count = Math.min(block, from - added);
-                        addKeys(added, count, true);
-                        added += count;
-                    }
-                    if (to > from) addKeys(from, to - from, false);
-                }
-                queries(i0, n, from, to);
-                if (to > from) {
-                    accumulate(from, to - from);
-                    added = to;
-                }
-            }
-        }
-
-        private static int clamp(int x, int hi) {
-            return Math.max(0, Math.min(hi, x));
+        void run() {
+            for (int j0 = 0; j0 < sk; j0 += block) addKeys(j0, Math.min(block, sk - j0));
+            for (int i0 = 0; i0 < sq; i0 += block) queries(i0, Math.min(block, sq - i0));
         }
 
         /**
-         * Points ekAt at phi(K[j0, j0 + n)), computing a new window of keys from j0 when the current one
-         * lacks them (blocks ask in increasing order); into the state when asked. A new window raises
-         * the stabilizer to its largest logit before any of its keys enter the state, so the state and
-         * every feature row in use share one stabilizer.
+         * ek = phi(K[j0, j0 + n)), added to the state. A block that raises the stabilizer rescales the
+         * state first, so the state and the block's features share one stabilizer.
          */
-        private void addKeys(int j0, int n, boolean intoState) {
-            if (j0 < kw0 || j0 + n > kw1) {
-                int w = Math.min(Math.max(block, WINDOW), sk - j0);
-                if (favor) {
-                    float windowMax = favorLogits(k, kBase + j0 * dq, w, ek, rows);
-                    if (windowMax > keyMax) {
-                        if (keyMax != Float.NEGATIVE_INFINITY) rescaleState((float) Math.exp((double) keyMax - windowMax));
-                        keyMax = windowMax;
-                    }
-                    shift(ek, 0, w * f, keyMax + logNorm);
-                    exp(ek, w * f);
-                } else {
-                    eluPlusOne(k, kBase + j0 * dq, w, ek);
+        private void addKeys(int j0, int n) {
+            if (favor) {
+                float blockMax = favorLogits(k, kBase + j0 * dq, n, ek, rows);
+                if (blockMax > keyMax) {
+                    if (keyMax != Float.NEGATIVE_INFINITY) rescaleState((float) Math.exp((double) keyMax - blockMax));
+                    keyMax = blockMax;
                 }
-                kw0 = j0;
-                kw1 = j0 + w;
+                shift(ek, 0, n * f, keyMax + logNorm);
+                exp(ek, n * f);
+            } else {
+                eluPlusOne(k, kBase + j0 * dq, n, ek);
             }
-            ekAt = (j0 - kw0) * f;
-            if (intoState) accumulate(j0, n);
-        }
-
-        /** S += ek^T V[j0, j0 + n), z += column sums of ek (the block at ekAt). */
-        private void accumulate(int j0, int n) {
-            Gemm.unpacked(vector, f, dv, n, ek, ekAt, 1, f, v, vBase + j0 * dvAll, dvAll, 1, state, 0, dv,
+            // S += ek^T V[j0, j0 + n), z += column sums of ek
+            Gemm.unpacked(vector, f, dv, n, ek, 0, 1, f, v, vBase + j0 * dvAll, dvAll, 1, state, 0, dv,
                     Epilogue.NONE.withResidual(state, 0, dv), null, 0, Parallelism.SERIAL);
             for (int r = 0; r < n; r++) {
-                int row = ekAt + r * f;
+                int row = r * f;
                 for (int c = 0; c < f; c++) keySum[c] += ek[row + c];
             }
-        }
-
-        /** Points eqAt at phi(Q[i0, i0 + n)), each row stabilized by its own largest logit. */
-        private void queryFeatures(int i0, int n) {
-            if (i0 < qw0 || i0 + n > qw1) {
-                int w = Math.min(Math.max(block, WINDOW), sq - i0);
-                int qAt = qBase + i0 * dq;
-                if (favor) {
-                    favorLogits(q, qAt, w, eq, rows);
-                    for (int r = 0; r < w; r++) shift(eq, r * f, f, rows[r] + logNorm);
-                    exp(eq, w * f);
-                } else {
-                    eluPlusOne(q, qAt, w, eq);
-                }
-                qw0 = i0;
-                qw1 = i0 + w;
-            }
-            eqAt = (i0 - qw0) * f;
         }
 
         private void rescaleState(float factor) {
@@ -198,28 +122,19 @@ final class LinearAttentionFeatureMaps {
             for (int i = 0; i < f; i++) keySum[i] *= factor;
         }
 
-        /** out[i0, i0 + n) from phi(Q) against the state, plus the masked diagonal keys [from, to) in ek. */
-        private void queries(int i0, int n, int from, int to) {
-            int oAt = oBase + i0 * dvAll;
-            queryFeatures(i0, n);
-            float[] den = rows;
-            for (int r = 0; r < n; r++) den[r] = dot(eq, eqAt + r * f, keySum, f);
-            Gemm.unpacked(vector, n, dv, f, eq, eqAt, f, 1, state, 0, dv, 1, out, oAt, dvAll, Epilogue.NONE, null, 0, Parallelism.SERIAL);
-            int nk = to - from;
-            if (nk > 0) {
-                // A = phi(Q) ek^T [n, nk], keys past each query's position zeroed.
-                Gemm.unpacked(vector, n, nk, f, eq, eqAt, f, 1, ek, ekAt, 1, f, scores, 0, nk, Epilogue.NONE, null, 0, Parallelism.SERIAL);
-                for (int r = 0; r < n; r++) {
-                    int visible = Math.max(0, Math.min(nk, i0 + r + sk - sq + 1 - from));
-                    int row = r * nk;
-                    Arrays.fill(scores, row + visible, row + nk, 0f);
-                    float d = 0f;
-                    for (int j = 0; j < visible; j++) d += scores[row + j];
-                    den[r] += d;
-                }
-                Gemm.unpacked(vector, n, dv, nk, scores, 0, nk, 1, v, vBase + from * dvAll, dvAll, 1, out, oAt, dvAll,
-                        Epilogue.NONE.withResidual(out, oAt, dvAll), null, 0, Parallelism.SERIAL);
+        /** out[i0, i0 + n) = phi(Q) S / phi(Q) z, each query's features stabilized by its own largest logit. */
+        private void queries(int i0, int n) {
+            int qAt = qBase + i0 * dq, oAt = oBase + i0 * dvAll;
+            if (favor) {
+                favorLogits(q, qAt, n, eq, rows);
+                for (int r = 0; r < n; r++) shift(eq, r * f, f, rows[r] + logNorm);
+                exp(eq, n * f);
+            } else {
+                eluPlusOne(q, qAt, n, eq);
             }
+            float[] den = rows;
+            for (int r = 0; r < n; r++) den[r] = dot(eq, r * f, keySum, f);
+            Gemm.unpacked(vector, n, dv, f, eq, 0, f, 1, state, 0, dv, 1, out, oAt, dvAll, Epilogue.NONE, null, 0, Parallelism.SERIAL);
             for (int r = 0; r < n; r++) {
                 float inv = den[r] == 0f ? 0f : 1f / den[r];
                 int o = oAt + r * dvAll;
