@@ -16,8 +16,7 @@ import java.util.Arrays;
  * diagonal blocks stay small: queries as F [rows, f], keys transposed as E^T [f, keys], the layouts
  * in which every product above reads its right operand by rows ({@link LinearAttentionProductsVector},
  * which needs no packing). The masked product skips the key vectors past the last query of each
- * 4-row tile. z is kept as LANES partial sums per feature, so that F z is one more product column
- * block and updating it needs no horizontal sums.
+ * 4-row tile.
  *
  * <p>FAVOR+: key logits {@code w . k' - |k'|^2 / 2} (k' = sqrt(scale) k), stabilized by the running
  * maximum M over the keys seen so far: when a window raises M the state is multiplied by
@@ -43,7 +42,7 @@ final class LinearAttentionCausal {
     static void forward(boolean vector, float[] q, float[] k, float[] v, int batch, int sq, int sk, int heads, int dh, int dv,
                         float[] features, int f, float scale, float[] out, Parallelism par) {
         int lanes = vector ? LinearAttentionProductsVector.LANES : LinearAttentionProductsScalar.LANES;
-        float[] featuresT = features == null ? null : transposed(features, f, dh, roundUp(f, lanes));
+        float[] featuresT = features == null ? null : transposed(features, f, dh, roundUp(f, lanes) + lanes);
         long work = 2L * batch * heads * ((long) (sq + sk) * f * (dh + dv) + (long) sq * BLOCK * (f + dv));
         par.forWork(work, Parallelism.MIN_WORK_PER_THREAD).forEach(batch * heads, t -> {
             int b = t / heads, h = t % heads;
@@ -68,12 +67,12 @@ final class LinearAttentionCausal {
     private static final class Head {
         final boolean vector, favor;
         final int lanes;
-        final float[] q, k, v, out, features, featuresT;
+        final float[] q, k, v, out, features;
         final int sq, sk, dh, dv, f, dq, dvAll, qBase, kBase, vBase, oBase;
-        /** Row strides: query features, key features (transposed), scores, values and numerators. */
-        final int eqLd, ekLd, scoresLd, dvp;
+        /** Row strides: query features, transposed features and key features, scores, values and numerators. */
+        final int eqLd, ftLd, ekLd, scoresLd, dvp;
         final float halfScale;
-        final float[] ekT, eq, kT, scores, state, keySums, half, values, num, denLanes, den;
+        final float[] featuresT, ekT, eq, kT, scores, state, keySums, half, values, num, den;
         /** The key stabilizer: the largest key logit so far (FAVOR+ only). */
         float keyMax = Float.NEGATIVE_INFINITY;
         /** The rows whose features ekT and eq hold: keys [kw0, kw1), queries [qw0, qw1). */
@@ -102,7 +101,10 @@ final class LinearAttentionCausal {
             this.vBase = b * sk * dvAll + h * dv;
             this.oBase = b * sq * dvAll + h * dv;
             this.halfScale = scale / 2;
-            this.eqLd = favor ? roundUp(f, lanes) : dh;
+            // Strides of f rounded up plus a vector: not a multiple of 1 KiB, since rows that far apart share
+            // cache sets (the query features' product ran 30% slower at f = 256).
+            this.ftLd = roundUp(f, lanes) + lanes;
+            this.eqLd = favor ? ftLd : dh;
             // A block's keys start anywhere in the window and its masked product reads whole vectors past them.
             this.ekLd = WINDOW + lanes;
             this.scoresLd = roundUp(BLOCK, lanes);
@@ -112,14 +114,13 @@ final class LinearAttentionCausal {
             this.kT = favor ? LinearAttentionScratch.get(LinearAttentionScratch.TEMP, dh * ekLd) : null;
             this.scores = LinearAttentionScratch.get(LinearAttentionScratch.SCORES, BLOCK * scoresLd);
             this.state = LinearAttentionScratch.get(LinearAttentionScratch.STATE, f * dvp);
-            this.keySums = LinearAttentionScratch.get(LinearAttentionScratch.KEY_SUM, f * lanes);
+            this.keySums = LinearAttentionScratch.get(LinearAttentionScratch.KEY_SUM, f);
             this.half = LinearAttentionScratch.get(LinearAttentionScratch.ROWS, ekLd);
             this.values = LinearAttentionScratch.get(LinearAttentionScratch.VALUES, BLOCK * dvp);
             this.num = LinearAttentionScratch.get(LinearAttentionScratch.NUMERATORS, BLOCK * dvp);
-            this.denLanes = LinearAttentionScratch.get(LinearAttentionScratch.DENOMINATOR_LANES, BLOCK * lanes);
             this.den = LinearAttentionScratch.get(LinearAttentionScratch.DENOMINATORS, BLOCK);
             Arrays.fill(state, 0, f * dvp, 0f);
-            Arrays.fill(keySums, 0, f * lanes, 0f);
+            Arrays.fill(keySums, 0, f, 0f);
         }
 
         void run() {
@@ -171,7 +172,7 @@ final class LinearAttentionCausal {
                     if (j < w) {
                         int kj = kBase + (j0 + j) * dq;
                         for (int c = 0; c < dh; c++) kT[c * ekLd + j] = k[kj + c];
-                        half[j] = dot(k, kj, dh) * halfScale;
+                        half[j] = squaredNorm(k, kj, dh) * halfScale;
                     } else {
                         for (int c = 0; c < dh; c++) kT[c * ekLd + j] = 0f;
                         half[j] = Float.POSITIVE_INFINITY;
@@ -206,7 +207,10 @@ final class LinearAttentionCausal {
             if (i0 < qw0 || i0 + n > qw1) {
                 int w = Math.min(WINDOW, sq - i0), qAt = qBase + i0 * dq;
                 if (favor) {
-                    mul(w, eqLd, dh, q, qAt, dq, featuresT, 0, eqLd, eq, 0, eqLd, false);
+                    // The product reads each query row once per column group: from a dense copy, since the
+                    // rows of q are heads * dh apart (a multiple of 1 KiB for 4 heads of 64: cache-set conflicts).
+                    for (int r = 0; r < w; r++) System.arraycopy(q, qAt + r * dq, kT, r * dh, dh);
+                    mul(w, roundUp(f, lanes), dh, kT, 0, dh, featuresT, 0, ftLd, eq, 0, eqLd, false);
                     for (int r = 0; r < w; r++) shiftedExp(eq, r * eqLd, f, max(eq, r * eqLd, f));
                 } else {
                     for (int r = 0; r < w; r++) {
@@ -235,12 +239,12 @@ final class LinearAttentionCausal {
         private void accumulate(int j0, int n) {
             int at = j0 - kw0;
             mul(f, dvp, n, ekT, at, ekLd, values, 0, dvp, state, 0, dvp, true);
-            for (int p = 0; p < f; p++) addLanes(ekT, p * ekLd + at, n, keySums, p * lanes);
+            for (int p = 0; p < f; p++) keySums[p] += sum(ekT, p * ekLd + at, n);
         }
 
         private void rescaleState(float factor) {
             scale(state, 0, f * dvp, factor);
-            scale(keySums, 0, f * lanes, factor);
+            scale(keySums, 0, f, factor);
         }
 
         /** out[i0, i0 + n) from phi(Q) against the state (when it holds keys), plus the masked diagonal keys [from, to). */
@@ -248,12 +252,7 @@ final class LinearAttentionCausal {
             int eqAt = queryFeatures(i0, n);
             if (stateHoldsKeys) {
                 mul(n, dvp, f, eq, eqAt, eqLd, state, 0, dvp, num, 0, dvp, false);
-                mul(n, lanes, f, eq, eqAt, eqLd, keySums, 0, lanes, denLanes, 0, lanes, false);
-                for (int r = 0; r < n; r++) {
-                    float d = 0f;
-                    for (int l = 0; l < lanes; l++) d += denLanes[r * lanes + l];
-                    den[r] = d;
-                }
+                for (int r = 0; r < n; r++) den[r] = dot(eq, eqAt + r * eqLd, keySums, f);
             } else {
                 Arrays.fill(num, 0, n * dvp, 0f);
                 Arrays.fill(den, 0, n, 0f);
@@ -283,7 +282,7 @@ final class LinearAttentionCausal {
         }
 
         /** |x|^2 of x[at, at + n), in four partial sums (independent chains). */
-        private static float dot(float[] x, int at, int n) {
+        private static float squaredNorm(float[] x, int at, int n) {
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
             int c = 0;
             for (; c + 4 <= n; c += 4) {
@@ -320,9 +319,12 @@ final class LinearAttentionCausal {
             else LinearAttentionProductsScalar.scale(x, off, n, factor);
         }
 
-        private void addLanes(float[] x, int off, int n, float[] sums, int sumsOff) {
-            if (vector) LinearAttentionProductsVector.addLanes(x, off, n, sums, sumsOff);
-            else LinearAttentionProductsScalar.addLanes(x, off, n, sums, sumsOff);
+        private float sum(float[] x, int off, int n) {
+            return vector ? LinearAttentionProductsVector.sum(x, off, n) : LinearAttentionProductsScalar.sum(x, off, n);
+        }
+
+        private float dot(float[] a, int aOff, float[] b, int n) {
+            return vector ? LinearAttentionProductsVector.dot(a, aOff, b, 0, n) : LinearAttentionProductsScalar.dot(a, aOff, b, 0, n);
         }
     }
 }

@@ -43,9 +43,15 @@ final class LinearAttentionProductsScalar {
         for (int i = off; i < off + n; i++) x[i] *= factor;
     }
 
-    static void addLanes(float[] x, int off, int n, float[] sums, int sumsOff) {
-        float s = sums[sumsOff];
-        for (int i = off; i < off + n; i++) s += x[i];
-        sums[sumsOff] = s;
+    static float sum(float[] x, int off, int n) {
+        float t = 0f;
+        for (int i = off; i < off + n; i++) t += x[i];
+        return t;
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float t = 0f;
+        for (int i = 0; i < n; i++) t += a[aOff + i] * b[bOff + i];
+        return t;
     }
 }

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class LinearAttentionProductsVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Product widths are multiples of this; the key-sum state keeps this many partial sums per feature. */
+    /** Product widths are multiples of this. */
     static final int LANES = S.length();
     private static final int L = LANES;
 
@@ -220,12 +220,29 @@ final class LinearAttentionProductsVector {
         return m;
     }
 
-    /** exp(x - by) in place over x[off, off + n). */
+    /**
+     * exp(x - by) in place over x[off, off + n), for x <= by (the callers subtract a maximum, or exp
+     * non-positive values): {@link ActivationsVector#exp}'s range reduction and polynomial with the
+     * shift fused in and without its overflow handling, which arguments <= 0 never need (2^n is one
+     * exponent-field step for n in [-126, 0]); 0 below EXP_LO as there.
+     */
     static void shiftedExp(float[] x, int off, int n, float by) {
+        FloatVector c2 = FloatVector.broadcast(S, ActivationsVector.P2), c3 = FloatVector.broadcast(S, ActivationsVector.P3);
+        FloatVector c4 = FloatVector.broadcast(S, ActivationsVector.P4), c5 = FloatVector.broadcast(S, ActivationsVector.P5);
         int i = 0;
-        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).sub(by).intoArray(x, off + i);
-        for (; i < n; i++) x[off + i] -= by;
-        ActivationsVector.exp(x, off, n, x, off);
+        for (; i + L <= n; i += L) {
+            FloatVector y = FloatVector.fromArray(S, x, off + i).sub(by);
+            FloatVector v = y.min(0f).max(ActivationsVector.EXP_LO);
+            FloatVector t = v.fma(ActivationsVector.LOG2E, ActivationsVector.ROUND);
+            FloatVector nf = t.sub(ActivationsVector.ROUND);
+            FloatVector r = v.sub(nf.mul(ActivationsVector.LN2_HI)).sub(nf.mul(ActivationsVector.LN2_LO));
+            FloatVector p = r.fma(ActivationsVector.P0, ActivationsVector.P1).fma(r, c2).fma(r, c3).fma(r, c4).fma(r, c5);
+            p = p.mul(r.mul(r)).add(r).add(1f);
+            FloatVector scale = t.reinterpretAsInts().sub(ActivationsVector.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            p.mul(scale).blend(0f, y.lt(ActivationsVector.EXP_LO)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = (float) Math.exp(x[off + i] - by);
     }
 
     /** x[off, off + n) *= factor. */
@@ -235,15 +252,23 @@ final class LinearAttentionProductsVector {
         for (; i < n; i++) x[off + i] *= factor;
     }
 
-    /**
-     * Partial sums: sums[sumsOff + l] += x[off + i] over i < n with i mod LANES = l, so the LANES
-     * partial sums of a row add up to its total without a horizontal reduction per row.
-     */
-    static void addLanes(float[] x, int off, int n, float[] sums, int sumsOff) {
-        FloatVector s = FloatVector.fromArray(S, sums, sumsOff);
+    /** The sum of x[off, off + n). */
+    static float sum(float[] x, int off, int n) {
+        FloatVector s = FloatVector.zero(S);
         int i = 0;
         for (; i + L <= n; i += L) s = s.add(FloatVector.fromArray(S, x, off + i));
-        s.intoArray(sums, sumsOff);
-        for (; i < n; i++) sums[sumsOff + i % L] += x[off + i];
+        float t = s.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) t += x[off + i];
+        return t;
+    }
+
+    /** sum a[aOff + i] b[bOff + i] over i < n. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector s = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) s = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s);
+        float t = s.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) t += a[aOff + i] * b[bOff + i];
+        return t;
     }
 }

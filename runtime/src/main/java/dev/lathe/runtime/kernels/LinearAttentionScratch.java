@@ -8,8 +8,8 @@ package dev.lathe.runtime.kernels;
  */
 final class LinearAttentionScratch {
     static final int KEY_FEATURES = 0, QUERY_FEATURES = 1, TEMP = 2, SCORES = 3, STATE = 4, KEY_SUM = 5, ROWS = 6, VALUES = 7, NUMERATORS = 8,
-            DENOMINATOR_LANES = 9, DENOMINATORS = 10;
-    private static final int SLOTS = 11;
+            DENOMINATORS = 9;
+    private static final int SLOTS = 10;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 
