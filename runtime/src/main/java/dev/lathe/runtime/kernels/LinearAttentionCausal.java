@@ -167,17 +167,21 @@ final class LinearAttentionCausal {
             if (j0 >= kw0 && j0 + n <= kw1) return;
             int w = Math.min(WINDOW, sk - j0), wc = roundUp(w, lanes);
             if (favor) {
-                // kT [dh, wc]: the window's keys transposed; past w, zero keys with half = +inf, so features exp(-inf) = 0.
-                for (int j = 0; j < wc; j++) {
-                    if (j < w) {
-                        int kj = kBase + (j0 + j) * dq;
-                        for (int c = 0; c < dh; c++) kT[c * ekLd + j] = k[kj + c];
-                        half[j] = squaredNorm(k, kj, dh) * halfScale;
-                    } else {
-                        for (int c = 0; c < dh; c++) kT[c * ekLd + j] = 0f;
-                        half[j] = Float.POSITIVE_INFINITY;
+                // kT [dh, wc]: the window's keys transposed (16 keys at a time, so that each row's writes
+                // fill whole cache lines); past w, zero keys with half = +inf, so their features are exp(-inf) = 0.
+                for (int j = 0; j < w; j += 16) {
+                    int keys = Math.min(16, w - j), kj = kBase + (j0 + j) * dq;
+                    for (int c = 0; c < dh; c++) {
+                        int d = c * ekLd + j;
+                        for (int jj = 0; jj < keys; jj++) kT[d + jj] = k[kj + jj * dq + c];
                     }
                 }
+                Arrays.fill(half, 0, wc, 0f);
+                for (int c = 0; c < dh; c++) {
+                    Arrays.fill(kT, c * ekLd + w, c * ekLd + wc, 0f);
+                    addSquares(kT, c * ekLd, wc, half);
+                }
+                for (int j = 0; j < wc; j++) half[j] = j < w ? half[j] * halfScale : Float.POSITIVE_INFINITY;
                 mul(f, wc, dh, features, 0, dh, kT, 0, ekLd, ekT, 0, ekLd, false);
                 float windowMax = Float.NEGATIVE_INFINITY;
                 for (int p = 0; p < f; p++) windowMax = Math.max(windowMax, subtractAndMax(ekT, p * ekLd, wc, half));
@@ -275,24 +279,8 @@ final class LinearAttentionCausal {
             }
             int oAt = oBase + i0 * dvAll;
             for (int r = 0; r < n; r++) {
-                float inv = den[r] == 0f ? 0f : 1f / den[r];
-                int o = oAt + r * dvAll, x = r * dvp;
-                for (int c = 0; c < dv; c++) out[o + c] = num[x + c] * inv;
+                scaleInto(num, r * dvp, dv, den[r] == 0f ? 0f : 1f / den[r], out, oAt + r * dvAll);
             }
-        }
-
-        /** |x|^2 of x[at, at + n), in four partial sums (independent chains). */
-        private static float squaredNorm(float[] x, int at, int n) {
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-            int c = 0;
-            for (; c + 4 <= n; c += 4) {
-                s0 += x[at + c] * x[at + c];
-                s1 += x[at + c + 1] * x[at + c + 1];
-                s2 += x[at + c + 2] * x[at + c + 2];
-                s3 += x[at + c + 3] * x[at + c + 3];
-            }
-            for (; c < n; c++) s0 += x[at + c] * x[at + c];
-            return (s0 + s1) + (s2 + s3);
         }
 
         private void mul(int m, int n, int kk, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
@@ -315,8 +303,17 @@ final class LinearAttentionCausal {
         }
 
         private void scale(float[] x, int off, int n, float factor) {
-            if (vector) LinearAttentionProductsVector.scale(x, off, n, factor);
-            else LinearAttentionProductsScalar.scale(x, off, n, factor);
+            scaleInto(x, off, n, factor, x, off);
+        }
+
+        private void scaleInto(float[] x, int off, int n, float factor, float[] to, int toOff) {
+            if (vector) LinearAttentionProductsVector.scaleInto(x, off, n, factor, to, toOff);
+            else LinearAttentionProductsScalar.scaleInto(x, off, n, factor, to, toOff);
+        }
+
+        private void addSquares(float[] x, int off, int n, float[] sums) {
+            if (vector) LinearAttentionProductsVector.addSquares(x, off, n, sums);
+            else LinearAttentionProductsScalar.addSquares(x, off, n, sums);
         }
 
         private float sum(float[] x, int off, int n) {

@@ -39,8 +39,12 @@ final class LinearAttentionProductsScalar {
         for (int i = off; i < off + n; i++) x[i] = (float) Math.exp(x[i] - by);
     }
 
-    static void scale(float[] x, int off, int n, float factor) {
-        for (int i = off; i < off + n; i++) x[i] *= factor;
+    static void scaleInto(float[] x, int off, int n, float factor, float[] to, int toOff) {
+        for (int i = 0; i < n; i++) to[toOff + i] = x[off + i] * factor;
+    }
+
+    static void addSquares(float[] x, int off, int n, float[] sums) {
+        for (int i = 0; i < n; i++) sums[i] += x[off + i] * x[off + i];
     }
 
     static float sum(float[] x, int off, int n) {

@@ -245,11 +245,21 @@ final class LinearAttentionProductsVector {
         for (; i < n; i++) x[off + i] = (float) Math.exp(x[off + i] - by);
     }
 
-    /** x[off, off + n) *= factor. */
-    static void scale(float[] x, int off, int n, float factor) {
+    /** to[toOff, toOff + n) = x[off, off + n) * factor (x and to may be the same range). */
+    static void scaleInto(float[] x, int off, int n, float factor, float[] to, int toOff) {
         int i = 0;
-        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(factor).intoArray(x, off + i);
-        for (; i < n; i++) x[off + i] *= factor;
+        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(factor).intoArray(to, toOff + i);
+        for (; i < n; i++) to[toOff + i] = x[off + i] * factor;
+    }
+
+    /** sums[i] += x[off + i]^2 for i < n. */
+    static void addSquares(float[] x, int off, int n, float[] sums) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector y = FloatVector.fromArray(S, x, off + i);
+            y.fma(y, FloatVector.fromArray(S, sums, i)).intoArray(sums, i);
+        }
+        for (; i < n; i++) sums[i] += x[off + i] * x[off + i];
     }
 
     /** The sum of x[off, off + n). */
