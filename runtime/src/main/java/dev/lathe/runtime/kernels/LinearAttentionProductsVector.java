@@ -229,15 +229,16 @@ final class LinearAttentionProductsVector {
     static void shiftedExp(float[] x, int off, int n, float by) {
         FloatVector c2 = FloatVector.broadcast(S, ActivationsVector.P2), c3 = FloatVector.broadcast(S, ActivationsVector.P3);
         FloatVector c4 = FloatVector.broadcast(S, ActivationsVector.P4), c5 = FloatVector.broadcast(S, ActivationsVector.P5);
+        FloatVector minusLn2Hi = FloatVector.broadcast(S, -ActivationsVector.LN2_HI);
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector y = FloatVector.fromArray(S, x, off + i).sub(by);
             FloatVector v = y.min(0f).max(ActivationsVector.EXP_LO);
             FloatVector t = v.fma(ActivationsVector.LOG2E, ActivationsVector.ROUND);
             FloatVector nf = t.sub(ActivationsVector.ROUND);
-            FloatVector r = v.sub(nf.mul(ActivationsVector.LN2_HI)).sub(nf.mul(ActivationsVector.LN2_LO));
+            FloatVector r = nf.fma(minusLn2Hi, v).add(nf.mul(-ActivationsVector.LN2_LO));
             FloatVector p = r.fma(ActivationsVector.P0, ActivationsVector.P1).fma(r, c2).fma(r, c3).fma(r, c4).fma(r, c5);
-            p = p.mul(r.mul(r)).add(r).add(1f);
+            p = p.fma(r.mul(r), r).add(1f);
             FloatVector scale = t.reinterpretAsInts().sub(ActivationsVector.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
                     .reinterpretAsFloats();
             p.mul(scale).blend(0f, y.lt(ActivationsVector.EXP_LO)).intoArray(x, off + i);
