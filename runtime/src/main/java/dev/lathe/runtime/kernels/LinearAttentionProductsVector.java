@@ -5,13 +5,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The small dense operations of causal linear attention ({@link LinearAttentionCausal}), Vector API
- * version ({@link LinearAttentionProductsScalar} is the scalar one, same contract). Products read
- * both operands where they lie, with no packing: A element by element (a broadcast per row and k
- * step) and B by rows of vectors, so B must be row-major with n a multiple of {@link #LANES}. Every
- * operand here is a block of at most a few hundred rows that stays in cache, where the per-call
- * packing of {@link Gemm} cost as much as the products themselves (the causal block's products have
- * k or m of 32).
+ * The small dense operations of FAVOR+ and ELU+1 linear attention ({@link LinearAttentionFeatureMaps}),
+ * Vector API version ({@link LinearAttentionProductsScalar} is the scalar one, same contract).
+ * Products read both operands where they lie, with no packing: A element by element (a broadcast per
+ * row and k step) and B by rows of vectors, so B must be row-major with n a multiple of
+ * {@link #LANES}. Every operand here is a block of at most a few hundred rows that stays in cache,
+ * where the per-call packing of {@link Gemm} cost as much as the products themselves (a causal
+ * block's products have k or m of 32).
  */
 final class LinearAttentionProductsVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

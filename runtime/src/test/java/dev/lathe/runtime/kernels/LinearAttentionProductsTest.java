@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The causal kernel's small operations, vector and scalar versions, against double arithmetic done
+ * The FAVOR+ / ELU+1 kernel's small operations, vector and scalar versions, against double arithmetic done
  * here: products at any offsets and leading dimensions (with and without accumulation, every tile
  * shape and its leftovers), the fused exp against Math.exp, the reductions with and without tails.
  */

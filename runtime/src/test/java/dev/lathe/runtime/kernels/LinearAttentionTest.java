@@ -144,22 +144,24 @@ class LinearAttentionTest {
     }
 
     /**
-     * The causal kernel's blocks (32 queries) and feature windows (256 rows) at every alignment: one
-     * block or less, lengths one off a block or a window, more queries than keys and more keys than
-     * queries (keys entering the state across windows before the first diagonal block, or queries that
-     * see no key), feature and value widths off the vector width.
+     * The FAVOR+ / ELU+1 kernel's query blocks (32 rows) and feature windows (256 rows) at every
+     * alignment, causal and not: one block or less, lengths one off a block or a window, more queries
+     * than keys and more keys than queries (keys entering the state across windows before the first
+     * diagonal block, or queries that see no key), feature and value widths off the vector width.
      */
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
-    void causalBlocksAndWindowsAtEveryAlignment(boolean vector) {
+    void blocksAndWindowsAtEveryAlignment(boolean vector) {
         if (vector && !Kernels.vectorized()) return;
         Random r = new Random(6);
         int[][] lengths = {{5, 5}, {31, 31}, {32, 32}, {33, 33}, {255, 255}, {256, 256}, {257, 257}, {300, 700}, {700, 300}, {45, 600}, {530, 529}};
-        for (int[] s : lengths) {
-            check(vector, r, 1, s[0], s[1], 2, 16, 24, LinearAttention.FAVOR, 40, true, Parallelism.SERIAL);
-            check(vector, r, 1, s[0], s[1], 1, 9, 16, LinearAttention.ELU, 0, true, Parallelism.SERIAL);
+        for (boolean causal : new boolean[] {true, false}) {
+            for (int[] s : lengths) {
+                check(vector, r, 1, s[0], s[1], 2, 16, 24, LinearAttention.FAVOR, 40, causal, Parallelism.SERIAL);
+                check(vector, r, 1, s[0], s[1], 1, 9, 16, LinearAttention.ELU, 0, causal, Parallelism.SERIAL);
+            }
+            check(vector, r, 2, 290, 290, 2, 64, 64, LinearAttention.FAVOR, 256, causal, Parallelism.SERIAL);
         }
-        check(vector, r, 2, 290, 290, 2, 64, 64, LinearAttention.FAVOR, 256, true, Parallelism.SERIAL);
     }
 
     @Test
