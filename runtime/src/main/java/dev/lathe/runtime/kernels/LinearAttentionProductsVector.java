@@ -18,18 +18,21 @@ final class LinearAttentionProductsVector {
     /** Product widths are multiples of this. */
     static final int LANES = S.length();
     private static final int L = LANES;
+    private static final boolean WIDE_TILES = L >= 16;
 
     private LinearAttentionProductsVector() {}
 
     /**
      * C[m, n] = A[m, k] B[k, n] (plus C when {@code accumulate}); A row i at {@code aOff + i * lda},
      * B row p at {@code bOff + p * ldb}, C row i at {@code cOff + i * ldc}; n a multiple of LANES.
-     * Tiles of 4 rows by 4, 2 or 1 vectors keep their accumulators in registers for the whole k loop.
+     * Tiles of 4 rows by 4, 2 or 1 vectors keep their accumulators in registers for the whole k loop
+     * (4 by 4 only with 512-bit vectors: its 16 accumulators and 4 B vectors need AVX-512's 32
+     * registers, AVX2 has 16).
      */
     static void mul(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                     boolean accumulate) {
         int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
+        for (; WIDE_TILES && j + 4 * L <= n; j += 4 * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) tile4x4(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
             for (; i < m; i++) {
