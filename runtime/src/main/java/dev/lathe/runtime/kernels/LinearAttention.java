@@ -79,12 +79,11 @@ public final class LinearAttention {
         if (batch == 0 || sq == 0 || dv == 0) return;
         float s = (float) (Double.isNaN(scale) ? 1 / Math.sqrt(dh) : scale);
         switch (method) {
-            case ELU -> LinearAttentionFeatureMaps.forward(vector, q, k, v, batch, sq, sk, heads, dh, dv, null, null, causal, s, out, par);
+            case ELU -> LinearAttentionFeatureMaps.forward(vector, q, k, v, batch, sq, sk, heads, dh, dv, null, dh, causal, s, out, par);
             case FAVOR -> {
                 if (size < 1) throw new IllegalArgumentException("linear_attention: favor needs features >= 1, got " + size);
                 float[] w = LinearAttentionFeatures.scaled(size, dh, seed, Math.sqrt(s));
-                PackedMatrix packed = PackedMatrix.pack(w, 0, size, dh, true, Gemm.panelWidth(vector));
-                LinearAttentionFeatureMaps.forward(vector, q, k, v, batch, sq, sk, heads, dh, dv, w, packed, causal, s, out, par);
+                LinearAttentionFeatureMaps.forward(vector, q, k, v, batch, sq, sk, heads, dh, dv, w, size, causal, s, out, par);
             }
             case WINDOW -> {
                 if (size < 1) throw new IllegalArgumentException("linear_attention: window needs size >= 1, got " + size);

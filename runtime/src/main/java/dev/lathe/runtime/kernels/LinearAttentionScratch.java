@@ -7,8 +7,9 @@ package dev.lathe.runtime.kernels;
  * the sequence length alone, so memory is linear in the sequence length (see {@link #floatsHeld}).
  */
 final class LinearAttentionScratch {
-    static final int KEY_FEATURES = 0, QUERY_FEATURES = 1, TEMP = 2, SCORES = 3, STATE = 4, KEY_SUM = 5, ROWS = 6;
-    private static final int SLOTS = 7;
+    static final int KEY_FEATURES = 0, QUERY_FEATURES = 1, TEMP = 2, SCORES = 3, STATE = 4, KEY_SUM = 5, ROWS = 6, VALUES = 7, NUMERATORS = 8,
+            DENOMINATORS = 9;
+    private static final int SLOTS = 10;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

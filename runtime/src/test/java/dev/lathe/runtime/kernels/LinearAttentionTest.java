@@ -143,16 +143,40 @@ class LinearAttentionTest {
         check(Kernels.vectorized(), r, 1, 1000, 1000, 2, 64, 64, LinearAttention.NYSTROM, 64, false, Parallelism.SERIAL);
     }
 
+    /**
+     * The FAVOR+ / ELU+1 kernel's query blocks (32 rows) and feature windows (256 rows) at every
+     * alignment, causal and not: one block or less, lengths one off a block or a window, more queries
+     * than keys and more keys than queries (keys entering the state across windows before the first
+     * diagonal block, or queries that see no key), feature and value widths off the vector width.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void blocksAndWindowsAtEveryAlignment(boolean vector) {
+        if (vector && !Kernels.vectorized()) return;
+        Random r = new Random(6);
+        int[][] lengths = {{5, 5}, {31, 31}, {32, 32}, {33, 33}, {255, 255}, {256, 256}, {257, 257}, {300, 700}, {700, 300}, {45, 600}, {530, 529}};
+        for (boolean causal : new boolean[] {true, false}) {
+            for (int[] s : lengths) {
+                check(vector, r, 1, s[0], s[1], 2, 16, 24, LinearAttention.FAVOR, 40, causal, Parallelism.SERIAL);
+                check(vector, r, 1, s[0], s[1], 1, 9, 16, LinearAttention.ELU, 0, causal, Parallelism.SERIAL);
+            }
+            check(vector, r, 2, 290, 290, 2, 64, 64, LinearAttention.FAVOR, 256, causal, Parallelism.SERIAL);
+        }
+    }
+
     @Test
     void threadsGiveTheSameResultAsOneThread() {
         Random r = new Random(3);
         int batch = 2, s = 300, heads = 3, dh = 16, dv = 8;
         float[] q = random(r, batch * s * heads * dh), k = random(r, batch * s * heads * dh), v = random(r, batch * s * heads * dv);
         for (int method = 0; method < 4; method++) {
-            float[] one = new float[batch * s * heads * dv], four = new float[one.length];
-            LinearAttention.forward(q, k, v, batch, s, s, heads, dh, dv, method, 20, 5, false, Double.NaN, one, Parallelism.SERIAL);
-            LinearAttention.forward(q, k, v, batch, s, s, heads, dh, dv, method, 20, 5, false, Double.NaN, four, Parallelism.of(4));
-            assertEquals(java.util.Arrays.toString(one), java.util.Arrays.toString(four), NAMES[method]);
+            for (boolean causal : new boolean[] {false, true}) {
+                if (causal && method == LinearAttention.NYSTROM) continue;
+                float[] one = new float[batch * s * heads * dv], four = new float[one.length];
+                LinearAttention.forward(q, k, v, batch, s, s, heads, dh, dv, method, 20, 5, causal, Double.NaN, one, Parallelism.SERIAL);
+                LinearAttention.forward(q, k, v, batch, s, s, heads, dh, dv, method, 20, 5, causal, Double.NaN, four, Parallelism.of(4));
+                assertEquals(java.util.Arrays.toString(one), java.util.Arrays.toString(four), NAMES[method] + (causal ? " causal" : ""));
+            }
         }
     }
 
@@ -197,16 +221,19 @@ class LinearAttentionTest {
         Random r = new Random(5);
         int dh = 64, dv = 64;
         for (int method : new int[] {LinearAttention.FAVOR, LinearAttention.ELU, LinearAttention.WINDOW, LinearAttention.NYSTROM}) {
-            long[] held = new long[2];
-            int[] lengths = {512, 2048};
-            for (int t = 0; t < 2; t++) {
-                int s = lengths[t];
-                float[] q = random(r, s * dh), k = random(r, s * dh), v = random(r, s * dv), out = new float[s * dv];
-                LinearAttentionScratch.release();
-                LinearAttention.forward(q, k, v, 1, s, s, 1, dh, dv, method, 64, 1, false, Double.NaN, out);
-                held[t] = LinearAttentionScratch.floatsHeld();
+            for (boolean causal : new boolean[] {false, true}) {
+                if (causal && method == LinearAttention.NYSTROM) continue;
+                long[] held = new long[2];
+                int[] lengths = {512, 2048};
+                for (int t = 0; t < 2; t++) {
+                    int s = lengths[t];
+                    float[] q = random(r, s * dh), k = random(r, s * dh), v = random(r, s * dv), out = new float[s * dv];
+                    LinearAttentionScratch.release();
+                    LinearAttention.forward(q, k, v, 1, s, s, 1, dh, dv, method, 64, 1, causal, Double.NaN, out);
+                    held[t] = LinearAttentionScratch.floatsHeld();
+                }
+                assertEquals(held[0], held[1], NAMES[method] + (causal ? " causal" : "") + " scratch floats at S = 512 and 2048");
             }
-            assertEquals(held[0], held[1], NAMES[method] + " scratch floats at S = 512 and 2048");
         }
         LinearAttentionScratch.release();
     }
