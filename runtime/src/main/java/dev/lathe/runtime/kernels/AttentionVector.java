@@ -272,7 +272,7 @@ final class AttentionVector {
             float c = old == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(old - m);
             w[mAt + r] = m;
             w[cAt + r] = c;
-            w[lAt + r] = w[lAt + r] * c + sum.reduceLanes(VectorOperators.ADD);
+            w[lAt + r] = w[lAt + r] * c + VectorSums.sum(sum);
         }
     }
 

@@ -271,7 +271,7 @@ final class LinearAttentionProductsVector {
         FloatVector s = FloatVector.zero(S);
         int i = 0;
         for (; i + L <= n; i += L) s = s.add(FloatVector.fromArray(S, x, off + i));
-        float t = s.reduceLanes(VectorOperators.ADD);
+        float t = VectorSums.sum(s);
         for (; i < n; i++) t += x[off + i];
         return t;
     }
@@ -281,7 +281,7 @@ final class LinearAttentionProductsVector {
         FloatVector s = FloatVector.zero(S);
         int i = 0;
         for (; i + L <= n; i += L) s = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s);
-        float t = s.reduceLanes(VectorOperators.ADD);
+        float t = VectorSums.sum(s);
         for (; i < n; i++) t += a[aOff + i] * b[bOff + i];
         return t;
     }

@@ -105,7 +105,7 @@ final class QuantGemmVector {
                 else acc1 = dot.fma(FloatVector.broadcast(S, s), acc1);
                 tail += s * (rest - ((zeros == null ? 0f : zeros[cell]) - offset) * xsum[xsOff + g]);
             }
-            float y = acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail;
+            float y = VectorSums.sum(acc0.add(acc1)) + tail;
             c[cOff + o] = bias == null ? y : y + bias[biasOff + o];
         }
     }
@@ -147,7 +147,7 @@ final class QuantGemmVector {
                 else acc1 = dot.fma(FloatVector.broadcast(S, s), acc1);
                 tail += s * rest;
             }
-            float y = acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail;
+            float y = VectorSums.sum(acc0.add(acc1)) + tail;
             c[cOff + o] = bias == null ? y : y + bias[biasOff + o];
         }
     }
@@ -189,7 +189,7 @@ final class QuantGemmVector {
                 else acc1 = dot.fma(FloatVector.broadcast(S, s), acc1);
                 tail += s * (rest - zeros[cell] * xsum[xsOff + g]);
             }
-            float y = acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail;
+            float y = VectorSums.sum(acc0.add(acc1)) + tail;
             c[cOff + o] = bias == null ? y : y + bias[biasOff + o];
         }
     }
@@ -233,7 +233,7 @@ final class QuantGemmVector {
                 FloatVector dot = hi.fma(FloatVector.fromArray(S, xo, xOff + p), lo.mul(FloatVector.fromArray(S, xe, xOff + p)));
                 acc0 = dot.fma(FloatVector.broadcast(S, scales[cellBase + g]), acc0);
             }
-            float y = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float y = VectorSums.sum(acc0.add(acc1));
             c[cOff + o] = bias == null ? y : y + bias[biasOff + o];
         }
     }
@@ -296,7 +296,7 @@ final class QuantGemmVector {
                     d0 = ((FloatVector) ByteVector.fromArray(B, q, row + p).convertShape(VectorOperators.B2F, S, 0))
                             .fma(FloatVector.fromArray(S, x, xOff + p), d0);
                 }
-                long dot = (long) d0.add(d1).add(d2.add(d3)).reduceLanes(VectorOperators.ADD);
+                long dot = (long) VectorSums.sum(d0.add(d1).add(d2.add(d3)));
                 for (; p < p1; p++) dot += (long) x[xOff + p] * q[row + p];
                 int cell = cellBase + (grouped ? ch : 0);
                 long zero = zeros == null ? 0 : (long) zeros[cell];

@@ -54,7 +54,7 @@ final class RowOpsVector {
                 sv = sv.add(e, m);
                 if (!log) e.intoArray(out, oi + j, m);
             }
-            float sum = sv.reduceLanes(VectorOperators.ADD);
+            float sum = VectorSums.sum(sv);
             if (log) {
                 float logSum = (float) Math.log(sum);
                 for (j = 0; j < cols; j += L) {
@@ -77,7 +77,7 @@ final class RowOpsVector {
             FloatVector sv = FloatVector.zero(S);
             int j = 0;
             for (; j <= cols - L; j += L) sv = sv.add(FloatVector.fromArray(S, x, xi + j));
-            float sum = sv.reduceLanes(VectorOperators.ADD);
+            float sum = VectorSums.sum(sv);
             for (; j < cols; j++) sum += x[xi + j];
             float mean = sum / cols;
             FloatVector qv = FloatVector.zero(S);
@@ -85,7 +85,7 @@ final class RowOpsVector {
                 FloatVector d = FloatVector.fromArray(S, x, xi + j).sub(mean);
                 qv = d.fma(d, qv);
             }
-            float squares = qv.reduceLanes(VectorOperators.ADD);
+            float squares = VectorSums.sum(qv);
             for (; j < cols; j++) squares += (x[xi + j] - mean) * (x[xi + j] - mean);
             float inv = (float) (1 / Math.sqrt(squares / cols + (double) eps));
             for (j = 0; j < cols; j += L) {
@@ -107,7 +107,7 @@ final class RowOpsVector {
                 FloatVector v = FloatVector.fromArray(S, x, xi + j);
                 qv = v.fma(v, qv);
             }
-            float squares = qv.reduceLanes(VectorOperators.ADD);
+            float squares = VectorSums.sum(qv);
             for (; j < cols; j++) squares += x[xi + j] * x[xi + j];
             float inv = (float) (1 / Math.sqrt(squares / cols + (double) eps));
             for (j = 0; j < cols; j += L) {

@@ -64,7 +64,7 @@ final class SparseGemmVector {
                     acc1 = FloatVector.fromArray(S, values, e, tail).fma(FloatVector.fromArray(S, x, xi, columns, e, tail), acc1);
                     e = e1;
                 }
-                float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+                float s = VectorSums.sum(acc0.add(acc1));
                 for (; e < e1; e++) s += values[e] * x[xi + columns[e]];
                 SparseGemm.store(s, t, r, y, yOff, ldy, ep);
             }
@@ -206,7 +206,7 @@ final class SparseGemmVector {
                         int v = (e * br + i) * bc, c0 = xi + columns[e] * bc;
                         for (int j = 0; j < bc; j += L) acc = FloatVector.fromArray(S, values, v + j).fma(FloatVector.fromArray(S, x, c0 + j), acc);
                     }
-                    SparseGemm.store(acc.reduceLanes(VectorOperators.ADD), t, rb * br + i, y, yOff, ldy, ep);
+                    SparseGemm.store(VectorSums.sum(acc), t, rb * br + i, y, yOff, ldy, ep);
                 }
             }
         }
@@ -224,7 +224,7 @@ final class SparseGemmVector {
                         int v = (e * br + i) * bc, c0 = xi + columns[e] * bc;
                         for (int j = 0; j < bc; j += 8) acc = FloatVector.fromArray(S256, values, v + j).fma(FloatVector.fromArray(S256, x, c0 + j), acc);
                     }
-                    SparseGemm.store(acc.reduceLanes(VectorOperators.ADD), t, rb * br + i, y, yOff, ldy, ep);
+                    SparseGemm.store(VectorSums.sumInOrder(acc), t, rb * br + i, y, yOff, ldy, ep);
                 }
             }
         }
@@ -242,7 +242,7 @@ final class SparseGemmVector {
                         int v = (e * br + i) * bc, c0 = xi + columns[e] * bc;
                         for (int j = 0; j < bc; j += 4) acc = FloatVector.fromArray(S128, values, v + j).fma(FloatVector.fromArray(S128, x, c0 + j), acc);
                     }
-                    SparseGemm.store(acc.reduceLanes(VectorOperators.ADD), t, rb * br + i, y, yOff, ldy, ep);
+                    SparseGemm.store(VectorSums.sumInOrder(acc), t, rb * br + i, y, yOff, ldy, ep);
                 }
             }
         }
