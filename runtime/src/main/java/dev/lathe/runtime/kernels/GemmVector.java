@@ -155,6 +155,10 @@ final class GemmVector {
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int h = Math.min(MR, rows - r0);
             int base = r0 * kc;
+            if (MR == 8 && h == MR && aCs == 1) {
+                GemmPackVector.pack8(a, aOff + (i0 + r0) * aRs + pc, aRs, kc, ap, base);
+                continue;
+            }
             // A one-row micro-panel only ever goes to kernel1, which reads row 0: skip zeroing the rest
             // (for a GEMV that was 7/8 of the packing writes).
             for (int r = 0, filled = h == 1 ? 1 : MR; r < filled; r++) {
