@@ -323,36 +323,29 @@ final class CallEmitter implements Opcodes {
 
     private void sparseGemm(Kernel.SparseGemm g) {
         dims(g.m());
-        if (c.program.buffer(g.values()).packing().startsWith(WeightPacking.CSR_PREFIX)) {
-            // linear(m, x, csrWeight, bias, act, dense, denseFromRows, y, par): the CsrWeight holds indices and pointers
-            c.pushDim(g.m());
-            c.pushBuffer(g.x());
-            c.pushBuffer(g.values());
-            c.pushBuffer(g.bias());
-            m.getStatic(ACTIVATION, g.activation(), "L" + ACTIVATION + ";");
-            c.pushBuffer(g.dense());
-            m.iconst(g.denseFromRows());
-            c.pushBuffer(g.y());
-            c.pushParallelism();
-            m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "L" + MethodContext.CSR_WEIGHT + ";" + F + "L" + ACTIVATION + ";L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
-            return;
-        }
-        // linear(m, x, out, in, br, bc, values, indices, pointers, bias, act, dense, denseFromRows, y, par)
+        // CSR: linear(m, x, csrWeight, bias, act, dense, denseFromRows, y, par), the CsrWeight holding indices and pointers;
+        // BSR: linear(m, x, out, in, br, bc, values, indices, pointers, bias, act, dense, denseFromRows, y, par)
+        boolean csr = c.program.buffer(g.values()).packing().startsWith(WeightPacking.CSR_PREFIX);
         c.pushDim(g.m());
         c.pushBuffer(g.x());
-        m.iconst(g.out());
-        m.iconst(g.in());
-        m.iconst(g.blockRows());
-        m.iconst(g.blockCols());
+        if (!csr) {
+            m.iconst(g.out());
+            m.iconst(g.in());
+            m.iconst(g.blockRows());
+            m.iconst(g.blockCols());
+        }
         c.pushBuffer(g.values());
-        c.pushBuffer(g.indices());
-        c.pushBuffer(g.pointers());
+        if (!csr) {
+            c.pushBuffer(g.indices());
+            c.pushBuffer(g.pointers());
+        }
         c.pushBuffer(g.bias());
         m.getStatic(ACTIVATION, g.activation(), "L" + ACTIVATION + ";");
         c.pushBuffer(g.dense());
         m.iconst(g.denseFromRows());
         c.pushBuffer(g.y());
         c.pushParallelism();
-        m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + "IIII" + F + "[I[I" + F + "L" + ACTIVATION + ";L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
+        String weight = csr ? "L" + MethodContext.CSR_WEIGHT + ";" : "IIII" + F + "[I[I";
+        m.invokeStatic(K + "SparseGemm", "linear", "(I" + F + weight + F + "L" + ACTIVATION + ";L" + MethodContext.PACKED + ";I" + F + PAR + ")V");
     }
 }
