@@ -84,6 +84,8 @@ final class SparseGemmVector {
         byte[] offsets = w.offsets;
         int[] start = w.start;
         int blocks = w.blocks;
+        boolean relu = ep.act() == Activation.RELU;
+        boolean vectorStore = ep.residual() == null && (relu || ep.act() == Activation.NONE);
         for (int s = s0; s < s1; s++) {
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
             for (int b = 0; b < blocks; b++) {
@@ -101,8 +103,17 @@ final class SparseGemmVector {
                     acc0 = FloatVector.fromArray(S, values, e).fma(o0.selectFrom(lo, hi).reinterpretAsFloats(), acc0);
                 }
             }
-            acc0.add(acc1).intoArray(lanes, 0);
-            for (int q = 0; q < L; q++) SparseGemm.store(lanes[q], 0, s * L + q, y, yOff, 0, ep);
+            FloatVector sum = acc0.add(acc1);
+            int r0 = s * L;
+            if (vectorStore) {
+                // Rows r0..r0+L-1 of y are contiguous: bias and ReLU on the vector, one store.
+                if (ep.bias() != null) sum = sum.add(FloatVector.fromArray(S, ep.bias(), ep.biasOff() + r0));
+                if (relu) sum = sum.blend(0f, sum.lt(0f));
+                sum.intoArray(y, yOff + r0);
+            } else {
+                sum.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) SparseGemm.store(lanes[q], 0, r0 + q, y, yOff, 0, ep);
+            }
         }
     }
 

@@ -143,16 +143,18 @@ class SparseGemmTest {
                     Sparse w = Sparse.random(r, shape[0], shape[1], 1, 1, density);
                     CsrWeight laid = CsrWeight.of(w.out, w.in, w.values, w.columns, w.ptr);
                     assertEquals(Kernels.VECTOR && SparseGemmVector.slices(), laid.sliced(), "row slices exactly with the Vector API");
-                    for (int call = 0; call < 3; call++) {
-                        boolean epilogue = call == 1;
+                    for (int call = 0; call < 4; call++) {
+                        // call 1: bias, ReLU and residual (per-lane stores); call 3: bias and ReLU (vector stores)
+                        boolean epilogue = call == 1 || call == 3;
                         Parallelism par = call == 2 ? Parallelism.of(4, pool) : Parallelism.SERIAL;
                         int xOff = 5, yOff = 3;
                         float[] x = Close.random(r, xOff + w.in);
                         float[] y = new float[yOff + w.out + 4];
                         Arrays.fill(y, GUARD);
                         float[] bias = epilogue ? Close.random(r, w.out) : null;
-                        float[] res = epilogue ? Close.random(r, w.out) : null;
-                        Epilogue ep = epilogue ? Epilogue.of(bias, Activation.RELU).withResidual(res, 0, w.out) : Epilogue.NONE;
+                        float[] res = call == 1 ? Close.random(r, w.out) : null;
+                        Epilogue ep = !epilogue ? Epilogue.NONE
+                                : res == null ? Epilogue.of(bias, Activation.RELU) : Epilogue.of(bias, Activation.RELU).withResidual(res, 0, w.out);
                         SparseGemm.csr(1, x, xOff, w.in, laid, y, yOff, w.out, ep, par);
                         String what = "constant csr call " + call + " [" + w.out + ", " + w.in + "] density " + density;
                         assertWithinBound(what, 1, x, xOff, w.in, w, bias, epilogue ? Activation.RELU : Activation.NONE, res, y, yOff, w.out);
