@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -186,22 +187,61 @@ final class SparseGemmVector {
     private static void vectorBlockDots(float[] xr, int br, int bc, float[] values, int[] columns, int[] ptr, int r0, int r1,
                                         float[] y, int yOff, Epilogue ep) {
         float[] lanes = new float[L];
-        for (int rb = r0; rb < r1; rb++) {
-            int e0 = ptr[rb], e1 = ptr[rb + 1];
-            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-            int e = e0;
-            for (; e + 2 <= e1; e += 2) {
-                acc0 = FloatVector.fromArray(S, values, e * L).fma(FloatVector.fromArray(S, xr, columns[e] * L), acc0);
-                acc1 = FloatVector.fromArray(S, values, e * L + L).fma(FloatVector.fromArray(S, xr, columns[e + 1] * L), acc1);
+        int rb = r0;
+        boolean relu = ep.act() == Activation.RELU;
+        if (L == 16 && br == 4 && bc == 4 && ep.residual() == null && (relu || ep.act() == Activation.NONE)) {
+            // Four block rows give 16 contiguous outputs: their row sums gathered into one vector, bias and
+            // ReLU on it, one store (an output-by-output store cost as much as the block FMAs).
+            for (; rb + 4 <= r1; rb += 4) {
+                FloatVector sums = rowSums4x4(blockRow(xr, values, columns, ptr, rb), blockRow(xr, values, columns, ptr, rb + 1),
+                        blockRow(xr, values, columns, ptr, rb + 2), blockRow(xr, values, columns, ptr, rb + 3));
+                if (ep.bias() != null) sums = sums.add(FloatVector.fromArray(S, ep.bias(), ep.biasOff() + rb * 4));
+                if (relu) sums = sums.blend(0f, sums.lt(0f));
+                sums.intoArray(y, yOff + rb * 4);
             }
-            if (e < e1) acc0 = FloatVector.fromArray(S, values, e * L).fma(FloatVector.fromArray(S, xr, columns[e] * L), acc0);
-            acc0.add(acc1).intoArray(lanes, 0);
+        }
+        for (; rb < r1; rb++) {
+            blockRow(xr, values, columns, ptr, rb).intoArray(lanes, 0);
             for (int i = 0; i < br; i++) {
                 float s = 0f;
                 for (int j = 0; j < bc; j++) s += lanes[i * bc + j];
                 SparseGemm.store(s, 0, rb * br + i, y, yOff, 0, ep);
             }
         }
+    }
+
+    /** Block row rb's blocks times x: lane i * bc + j sums block element (i, j) over the row's blocks. */
+    private static FloatVector blockRow(float[] xr, float[] values, int[] columns, int[] ptr, int rb) {
+        int e0 = ptr[rb], e1 = ptr[rb + 1];
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int e = e0;
+        for (; e + 2 <= e1; e += 2) {
+            acc0 = FloatVector.fromArray(S, values, e * L).fma(FloatVector.fromArray(S, xr, columns[e] * L), acc0);
+            acc1 = FloatVector.fromArray(S, values, e * L + L).fma(FloatVector.fromArray(S, xr, columns[e + 1] * L), acc1);
+        }
+        if (e < e1) acc0 = FloatVector.fromArray(S, values, e * L).fma(FloatVector.fromArray(S, xr, columns[e] * L), acc0);
+        return acc0.add(acc1);
+    }
+
+    private static final VectorShuffle<Float> PAIR = VectorShuffle.fromOp(S, i -> i ^ 1);
+    private static final VectorShuffle<Float> QUAD = VectorShuffle.fromOp(S, i -> i ^ 2);
+    /** Lanes 0, 4, 8, 12 of two vectors into lanes 0-7 (second vector's from index 16 on), or into lanes 8-15. */
+    private static final VectorShuffle<Float> FIRSTS_LOW = VectorShuffle.fromOp(S, i -> i < 8 ? (i < 4 ? 4 * i : 16 + 4 * (i - 4)) : 0);
+    private static final VectorShuffle<Float> FIRSTS_HIGH = VectorShuffle.fromOp(S, i -> i < 8 ? 0 : (i < 12 ? 4 * (i - 8) : 16 + 4 * (i - 12)));
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, 0xFF00L);
+
+    /** The 4 row sums of each of four 4x4 block-row results (16 lanes each, row-major), in order. */
+    private static FloatVector rowSums4x4(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
+        // after the two steps, lanes 4g..4g+3 of each vector all hold row g's sum (in the same order for every row)
+        a0 = a0.add(a0.rearrange(PAIR));
+        a1 = a1.add(a1.rearrange(PAIR));
+        a2 = a2.add(a2.rearrange(PAIR));
+        a3 = a3.add(a3.rearrange(PAIR));
+        a0 = a0.add(a0.rearrange(QUAD));
+        a1 = a1.add(a1.rearrange(QUAD));
+        a2 = a2.add(a2.rearrange(QUAD));
+        a3 = a3.add(a3.rearrange(QUAD));
+        return a0.rearrange(FIRSTS_LOW, a1).blend(a2.rearrange(FIRSTS_HIGH, a3), HIGH_HALF);
     }
 
     // The three block kernels differ only in the species (a constant per method, as C2 needs).

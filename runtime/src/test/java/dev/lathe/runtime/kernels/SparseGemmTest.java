@@ -89,16 +89,39 @@ class SparseGemmTest {
     }
 
     private static void check(boolean vector, Random r, int m, Sparse w, boolean epilogue, Parallelism par) {
+        check(vector, r, m, w, epilogue, epilogue, par);
+    }
+
+    private static void check(boolean vector, Random r, int m, Sparse w, boolean epilogue, boolean residual, Parallelism par) {
         int ldx = w.in + 3, ldy = w.out + 2, xOff = 5, yOff = 3;
         float[] x = Close.random(r, xOff + m * ldx);
         float[] y = new float[yOff + m * ldy + 4];
         Arrays.fill(y, GUARD);
         float[] bias = epilogue ? Close.random(r, w.out) : null;
-        float[] res = epilogue ? Close.random(r, m * w.out) : null;
-        Epilogue ep = epilogue ? Epilogue.of(bias, Activation.RELU).withResidual(res, 0, w.out) : Epilogue.NONE;
+        float[] res = residual ? Close.random(r, m * w.out) : null;
+        Epilogue ep = !epilogue ? Epilogue.NONE
+                : residual ? Epilogue.of(bias, Activation.RELU).withResidual(res, 0, w.out) : Epilogue.of(bias, Activation.RELU);
         run(vector, m, x, xOff, ldx, w, y, yOff, ldy, ep, par);
         String what = (vector ? "vector" : "scalar") + " m=" + m + " [" + w.out + ", " + w.in + "] blocks " + w.br + "x" + w.bc;
         assertWithinBound(what, m, x, xOff, ldx, w, bias, epilogue ? Activation.RELU : Activation.NONE, res, y, yOff, ldy);
+    }
+
+    /**
+     * One row through 4x4 blocks: four block rows at a time share one vector store (with 16 lanes), the
+     * rest go output by output; 1 to 9 block rows cover both, with and without bias + ReLU.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void oneRowThroughFourByFourBlocks(boolean vector) {
+        Random r = new Random(9);
+        for (int blockRows = 1; blockRows <= 9; blockRows++) {
+            for (double density : new double[] {0.2, 1}) {
+                Sparse w = Sparse.random(r, 4 * blockRows, 48, 4, 4, density);
+                for (int mode = 0; mode < 3; mode++) {
+                    check(vector, r, 1, w, mode > 0, mode == 2, mode == 0 ? Parallelism.SERIAL : Parallelism.of(3));
+                }
+            }
+        }
     }
 
     @ParameterizedTest
