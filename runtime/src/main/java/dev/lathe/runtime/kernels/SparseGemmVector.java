@@ -137,12 +137,20 @@ final class SparseGemmVector {
 
     /** xr [in / bc, L]: vector c holds x's block column c repeated L / bc times, the layout of a block's rows. */
     static void replicate(float[] x, int xOff, int in, int bc, float[] xr) {
-        for (int c = 0, cols = in / bc; c < cols; c++) {
+        int cols = in / bc, c = 0;
+        if (bc == 4) {
+            // One load, one lane permute (lane i takes lane i mod 4) and one store per column, where L reads
+            // remain in x.
+            for (; c * 4 + L <= in; c++) FloatVector.fromArray(S, x, xOff + c * 4).rearrange(MOD4).intoArray(xr, c * L);
+        }
+        for (; c < cols; c++) {
             for (int l = 0; l < L; l += bc) {
                 for (int j = 0; j < bc; j++) xr[c * L + l + j] = x[xOff + c * bc + j];
             }
         }
     }
+
+    private static final VectorShuffle<Float> MOD4 = VectorShuffle.fromOp(S, i -> i % 4);
 
     /**
      * One row of X, blocks whose rows fill whole vectors: each vector of a block (L / bc block rows) is one
