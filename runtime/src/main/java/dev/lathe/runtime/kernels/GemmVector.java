@@ -578,7 +578,7 @@ final class GemmVector {
      * Bias, then (with {@code withActivation}) activation and residual, on rows [i0, i1), columns
      * [j0, j0 + w) of C, in place.
      */
-    private static void epilogue(float[] c, int cOff, int ldc, int i0, int i1, int j0, int w, Epilogue ep,
+    static void epilogue(float[] c, int cOff, int ldc, int i0, int i1, int j0, int w, Epilogue ep,
                                  float[] rowBias, int rowBiasOff, boolean withActivation) {
         float[] bias = ep.bias();
         float[] res = ep.residual();

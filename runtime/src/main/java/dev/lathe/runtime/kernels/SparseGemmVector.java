@@ -80,13 +80,10 @@ final class SparseGemmVector {
      * loop streams 5 bytes per slot (f32 value, byte offset) and is bound by that bandwidth.
      */
     static void sliceDots(float[] xp, SparseRowSlices w, int s0, int s1, float[] y, int yOff, Epilogue ep) {
-        float[] lanes = new float[L];
         float[] values = w.values;
         byte[] offsets = w.offsets;
         int[] start = w.start;
         int blocks = w.blocks;
-        boolean relu = ep.act() == Activation.RELU;
-        boolean vectorStore = ep.residual() == null && (relu || ep.act() == Activation.NONE);
         for (int s = s0; s < s1; s++) {
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
             for (int b = 0; b < blocks; b++) {
@@ -104,18 +101,10 @@ final class SparseGemmVector {
                     acc0 = FloatVector.fromArray(S, values, e).fma(o0.selectFrom(lo, hi).reinterpretAsFloats(), acc0);
                 }
             }
-            FloatVector sum = acc0.add(acc1);
-            int r0 = s * L;
-            if (vectorStore) {
-                // Rows r0..r0+L-1 of y are contiguous: bias and ReLU on the vector, one store.
-                if (ep.bias() != null) sum = sum.add(FloatVector.fromArray(S, ep.bias(), ep.biasOff() + r0));
-                if (relu) sum = sum.blend(0f, sum.lt(0f));
-                sum.intoArray(y, yOff + r0);
-            } else {
-                sum.intoArray(lanes, 0);
-                for (int q = 0; q < L; q++) SparseGemm.store(lanes[q], 0, r0 + q, y, yOff, 0, ep);
-            }
+            // Rows s L .. s L + L - 1 of y are contiguous: one store (the epilogue follows on all of them).
+            acc0.add(acc1).intoArray(y, yOff + s * L);
         }
+        if (!ep.isIdentity() && s1 > s0) GemmVector.epilogue(y, yOff, 0, 0, 1, s0 * L, (s1 - s0) * L, ep, null, 0, true);
     }
 
     /** Whether {@link #sliceDots} can run: a byte species of L lanes exists from 8 lanes on. */
@@ -196,17 +185,15 @@ final class SparseGemmVector {
                                         float[] y, int yOff, Epilogue ep) {
         float[] lanes = new float[L];
         int rb = r0;
-        boolean relu = ep.act() == Activation.RELU;
-        if (L == 16 && br == 4 && bc == 4 && ep.residual() == null && (relu || ep.act() == Activation.NONE)) {
-            // Four block rows give 16 contiguous outputs: their row sums gathered into one vector, bias and
-            // ReLU on it, one store (an output-by-output store cost as much as the block FMAs).
+        if (L == 16 && br == 4 && bc == 4) {
+            // Four block rows give 16 contiguous outputs: their row sums gathered into one vector, one store,
+            // then the GEMM's epilogue once over them all (an output-by-output store cost as much as the block FMAs).
             for (; rb + 4 <= r1; rb += 4) {
                 FloatVector sums = rowSums4x4(blockRow(xr, values, columns, ptr, rb), blockRow(xr, values, columns, ptr, rb + 1),
                         blockRow(xr, values, columns, ptr, rb + 2), blockRow(xr, values, columns, ptr, rb + 3));
-                if (ep.bias() != null) sums = sums.add(FloatVector.fromArray(S, ep.bias(), ep.biasOff() + rb * 4));
-                if (relu) sums = sums.blend(0f, sums.lt(0f));
                 sums.intoArray(y, yOff + rb * 4);
             }
+            if (!ep.isIdentity() && rb > r0) GemmVector.epilogue(y, yOff, 0, 0, 1, r0 * 4, (rb - r0) * 4, ep, null, 0, true);
         }
         for (; rb < r1; rb++) {
             blockRow(xr, values, columns, ptr, rb).intoArray(lanes, 0);
