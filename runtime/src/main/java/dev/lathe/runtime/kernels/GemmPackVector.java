@@ -28,6 +28,14 @@ final class GemmPackVector {
 
     /** ap[base + p * 8 + r] = a[src + r * lda + p] for rows r < 8 and p < kc. */
     static void pack8(float[] a, int src, int lda, int kc, float[] ap, int base) {
+        transpose8(a, src, lda, kc, ap, base, 8);
+    }
+
+    /**
+     * ap[base + p * ldo + r] = a[src + r * lda + p] for rows r < 8 and p < kc: 8 rows transposed into
+     * kc rows of 8 consecutive floats, ldo apart (also the linear-attention keys' transpose).
+     */
+    static void transpose8(float[] a, int src, int lda, int kc, float[] ap, int base, int ldo) {
         int s1 = src + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
         int p = 0;
         for (; p + 8 <= kc; p += 8) {
@@ -43,17 +51,17 @@ final class GemmPackVector {
             FloatVector b2 = a1.rearrange(ZIP64_LO, a3), b3 = a1.rearrange(ZIP64_HI, a3);
             FloatVector b4 = a4.rearrange(ZIP64_LO, a6), b5 = a4.rearrange(ZIP64_HI, a6);
             FloatVector b6 = a5.rearrange(ZIP64_LO, a7), b7 = a5.rearrange(ZIP64_HI, a7);
-            int d = base + p * 8;
+            int d = base + p * ldo;
             b0.rearrange(ZIP128_LO, b4).intoArray(ap, d);
-            b0.rearrange(ZIP128_HI, b4).intoArray(ap, d + 8);
-            b1.rearrange(ZIP128_LO, b5).intoArray(ap, d + 16);
-            b1.rearrange(ZIP128_HI, b5).intoArray(ap, d + 24);
-            b2.rearrange(ZIP128_LO, b6).intoArray(ap, d + 32);
-            b2.rearrange(ZIP128_HI, b6).intoArray(ap, d + 40);
-            b3.rearrange(ZIP128_LO, b7).intoArray(ap, d + 48);
-            b3.rearrange(ZIP128_HI, b7).intoArray(ap, d + 56);
+            b0.rearrange(ZIP128_HI, b4).intoArray(ap, d + ldo);
+            b1.rearrange(ZIP128_LO, b5).intoArray(ap, d + 2 * ldo);
+            b1.rearrange(ZIP128_HI, b5).intoArray(ap, d + 3 * ldo);
+            b2.rearrange(ZIP128_LO, b6).intoArray(ap, d + 4 * ldo);
+            b2.rearrange(ZIP128_HI, b6).intoArray(ap, d + 5 * ldo);
+            b3.rearrange(ZIP128_LO, b7).intoArray(ap, d + 6 * ldo);
+            b3.rearrange(ZIP128_HI, b7).intoArray(ap, d + 7 * ldo);
         }
-        for (int d = base + p * 8; p < kc; p++, d += 8) {
+        for (int d = base + p * ldo; p < kc; p++, d += ldo) {
             ap[d] = a[src + p];
             ap[d + 1] = a[s1 + p];
             ap[d + 2] = a[s2 + p];

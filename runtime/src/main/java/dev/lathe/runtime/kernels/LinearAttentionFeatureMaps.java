@@ -25,7 +25,9 @@ import java.util.Arrays;
  * are {@code exp(w . q' - max_r w_r . q')}: the reference's {@code -|q'|^2 / 2} and its 1 / sqrt(m)
  * (on keys too) are per-query and global factors that cancel in the ratio, so they are left out.
  *
- * <p>Scratch is O(WINDOW (f + dh) + BLOCK^2 + f dv) floats per thread, whatever the sequence lengths.
+ * <p>The heads of a batch element go in groups (all of them on one thread), taking turns by windows of
+ * queries ({@link Rows}); they share the feature scratch and each keeps its own state. Scratch is
+ * O(WINDOW (f + dh) + BLOCK^2 + heads f dv) floats per thread, whatever the sequence lengths.
  */
 final class LinearAttentionFeatureMaps {
     /**
@@ -44,11 +46,95 @@ final class LinearAttentionFeatureMaps {
                         float[] features, int f, boolean causal, float scale, float[] out, Parallelism par) {
         int lanes = vector ? LinearAttentionProductsVector.LANES : LinearAttentionProductsScalar.LANES;
         float[] featuresT = features == null ? null : transposed(features, f, dh, roundUp(f, lanes) + lanes);
+        float[] featuresMinusHalf = features == null ? null : withMinusOneColumn(features, f, dh);
         long work = 2L * batch * heads * ((long) (sq + sk) * f * (dh + dv) + (causal ? (long) sq * BLOCK * (f + dv) : 0));
-        par.forWork(work, Parallelism.MIN_WORK_PER_THREAD).forEach(batch * heads, t -> {
-            int b = t / heads, h = t % heads;
-            new Head(vector, lanes, q, k, v, b, h, sq, sk, heads, dh, dv, features == null ? dh : f, features, featuresT, scale, out).run(causal);
+        Parallelism p = par.forWork(work, Parallelism.MIN_WORK_PER_THREAD);
+        // As few head groups as keep every thread busy: a group's heads are adjacent columns, so the
+        // group reads its rows of q, k, v and out as one span (the whole row for all heads).
+        int groupSize = ceilDiv(heads, Math.min(heads, ceilDiv(p.threads(), batch))), groups = ceilDiv(heads, groupSize);
+        int fe = features == null ? dh : f;
+        p.forEach(batch * groups, t -> {
+            int b = t / groups, h0 = t % groups * groupSize, h1 = Math.min(heads, h0 + groupSize);
+            Head[] group = new Head[h1 - h0];
+            for (int h = h0; h < h1; h++) {
+                group[h - h0] = new Head(vector, lanes, q, k, v, b, h, h - h0, groupSize, sq, sk, heads, dh, dv, fe, featuresMinusHalf, featuresT,
+                        scale, out);
+            }
+            new Rows(q, k, v, out, b, sq, sk, heads * dh, heads * dv, h0 * dh, h1 * dh, h0 * dv, h1 * dv).run(group, causal);
         });
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    /**
+     * A head group's walk over the queries by windows of {@link #WINDOW} rows, every head of the group
+     * taking its blocks of a window in turn. Before the heads start a window, its rows of q and out
+     * (and when causal the keys and values it reaches) are read once in address order, one float per
+     * cache line: a head alone reads its dh floats of each row, a stride the hardware prefetcher does not
+     * follow, and those scattered misses cost 4 of 31 ms at S = 4096 with 4 heads (1.9 with one head of
+     * 16384, whose rows are contiguous). The group then finds them in cache.
+     */
+    private static final class Rows {
+        final float[] q, k, v, out;
+        final int b, sq, sk, dq, dvAll, qc0, qc1, vc0, vc1;
+        /** Keys and values read ahead so far (causal only). */
+        int keysTouched;
+        /** Keeps the reads ahead from being optimized away. */
+        int touched;
+
+        Rows(float[] q, float[] k, float[] v, float[] out, int b, int sq, int sk, int dq, int dvAll, int qc0, int qc1, int vc0, int vc1) {
+            this.q = q;
+            this.k = k;
+            this.v = v;
+            this.out = out;
+            this.b = b;
+            this.sq = sq;
+            this.sk = sk;
+            this.dq = dq;
+            this.dvAll = dvAll;
+            this.qc0 = qc0;
+            this.qc1 = qc1;
+            this.vc0 = vc0;
+            this.vc1 = vc1;
+        }
+
+        void run(Head[] group, boolean causal) {
+            for (int w0 = 0; w0 < sq; w0 += WINDOW) {
+                int w1 = Math.min(sq, w0 + WINDOW);
+                touch(q, b * sq, w0, w1, dq, qc0, qc1);
+                touch(out, b * sq, w0, w1, dvAll, vc0, vc1);
+                if (causal) {
+                    int reach = Head.clamp(w1 + sk - sq, sk);
+                    touch(k, b * sk, keysTouched, reach, dq, qc0, qc1);
+                    touch(v, b * sk, keysTouched, reach, dvAll, vc0, vc1);
+                    keysTouched = Math.max(keysTouched, reach);
+                }
+                for (Head head : group) head.run(causal, w0, w1);
+            }
+        }
+
+        /** Reads x's columns [c0, c1) of rows [r0, r1) after row base, one float per 16. */
+        private void touch(float[] x, int base, int r0, int r1, int ld, int c0, int c1) {
+            int acc = 0;
+            for (int r = r0; r < r1; r++) {
+                int at = (base + r) * ld;
+                for (int c = c0; c < c1; c += 16) acc += Float.floatToRawIntBits(x[at + c]);
+                acc += Float.floatToRawIntBits(x[at + c1 - 1]);
+            }
+            touched += acc;
+        }
+    }
+
+    /** w [rows, cols] with a column of -1 appended: [rows, cols + 1]. */
+    private static float[] withMinusOneColumn(float[] w, int rows, int cols) {
+        float[] out = new float[rows * (cols + 1)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(w, r * cols, out, r * (cols + 1), cols);
+            out[r * (cols + 1) + cols] = -1f;
+        }
+        return out;
     }
 
     /** w [rows, cols] transposed into [cols, width], the columns past rows zero. */
@@ -68,7 +154,9 @@ final class LinearAttentionFeatureMaps {
     private static final class Head {
         final boolean vector, favor;
         final int lanes;
-        final float[] q, k, v, out, features;
+        final float[] q, k, v, out;
+        /** FAVOR+'s features [f, dh + 1] with a last column of -1 (null for ELU+1). */
+        final float[] featuresMinusHalf;
         final int sq, sk, dh, dv, f, dq, dvAll, qBase, kBase, vBase, oBase;
         /** Row strides: query features, transposed features and key features, scores, values and numerators. */
         final int eqLd, ftLd, ekLd, scoresLd, dvp;
@@ -79,16 +167,22 @@ final class LinearAttentionFeatureMaps {
         /** The rows whose features ekT and eq hold: keys [kw0, kw1), queries [qw0, qw1). */
         int kw0, kw1, qw0, qw1;
 
-        Head(boolean vector, int lanes, float[] q, float[] k, float[] v, int b, int h, int sq, int sk, int heads, int dh, int dv, int f,
-             float[] features, float[] featuresT, float scale, float[] out) {
+        /** Where this head's state and key sums start in the group's scratch. */
+        final int stateOff, sumsOff;
+        /** Keys in the state. */
+        int added;
+
+        /** Head h of batch element b, the index-th of its group of groupSize heads (which share scratch). */
+        Head(boolean vector, int lanes, float[] q, float[] k, float[] v, int b, int h, int index, int groupSize, int sq, int sk, int heads, int dh,
+             int dv, int f, float[] featuresMinusHalf, float[] featuresT, float scale, float[] out) {
             this.vector = vector;
             this.lanes = lanes;
-            this.favor = features != null;
+            this.favor = featuresMinusHalf != null;
             this.q = q;
             this.k = k;
             this.v = v;
             this.out = out;
-            this.features = features;
+            this.featuresMinusHalf = featuresMinusHalf;
             this.featuresT = featuresT;
             this.sq = sq;
             this.sk = sk;
@@ -112,22 +206,29 @@ final class LinearAttentionFeatureMaps {
             this.dvp = roundUp(dv, lanes);
             this.ekT = LinearAttentionScratch.get(LinearAttentionScratch.KEY_FEATURES, f * ekLd);
             this.eq = LinearAttentionScratch.get(LinearAttentionScratch.QUERY_FEATURES, WINDOW * eqLd);
-            this.kT = favor ? LinearAttentionScratch.get(LinearAttentionScratch.TEMP, dh * ekLd) : null;
+            this.kT = favor ? LinearAttentionScratch.get(LinearAttentionScratch.TEMP, (dh + 1) * ekLd) : null;
             this.scores = LinearAttentionScratch.get(LinearAttentionScratch.SCORES, BLOCK * scoresLd);
-            this.state = LinearAttentionScratch.get(LinearAttentionScratch.STATE, f * dvp);
-            this.keySums = LinearAttentionScratch.get(LinearAttentionScratch.KEY_SUM, f);
+            this.state = LinearAttentionScratch.get(LinearAttentionScratch.STATE, groupSize * f * dvp);
+            this.keySums = LinearAttentionScratch.get(LinearAttentionScratch.KEY_SUM, groupSize * f);
+            this.stateOff = index * f * dvp;
+            this.sumsOff = index * f;
             this.half = LinearAttentionScratch.get(LinearAttentionScratch.ROWS, ekLd);
             this.values = LinearAttentionScratch.get(LinearAttentionScratch.VALUES, BLOCK * dvp);
             this.num = LinearAttentionScratch.get(LinearAttentionScratch.NUMERATORS, BLOCK * dvp);
             this.den = LinearAttentionScratch.get(LinearAttentionScratch.DENOMINATORS, BLOCK);
-            Arrays.fill(state, 0, f * dvp, 0f);
-            Arrays.fill(keySums, 0, f, 0f);
+            Arrays.fill(state, stateOff, stateOff + f * dvp, 0f);
+            Arrays.fill(keySums, sumsOff, sumsOff + f, 0f);
         }
 
-        void run(boolean causal) {
-            int added = 0; // keys in the state
-            for (int i0 = 0; i0 < sq; i0 += BLOCK) {
-                int n = Math.min(BLOCK, sq - i0);
+        /**
+         * The query blocks in [w0, w1) (w0 a multiple of BLOCK). The group's other heads have used the shared
+         * feature windows since this head's last call, so both are recomputed as needed: every head does
+         * the same work whatever its group, so results do not depend on the thread count.
+         */
+        void run(boolean causal, int w0, int w1) {
+            kw0 = kw1 = qw0 = qw1 = 0;
+            for (int i0 = w0; i0 < w1; i0 += BLOCK) {
+                int n = Math.min(BLOCK, w1 - i0);
                 // Query i sees keys j <= i + sk - sq (all keys when not causal): all of the block's
                 // queries see the keys below from, some of them those in [from, to).
                 int from = causal ? clamp(i0 + sk - sq, sk) : sk, to = causal ? clamp(i0 + n + sk - sq, sk) : sk;
@@ -150,7 +251,7 @@ final class LinearAttentionFeatureMaps {
             }
         }
 
-        private static int clamp(int x, int hi) {
+        static int clamp(int x, int hi) {
             return Math.max(0, Math.min(hi, x));
         }
 
@@ -169,9 +270,14 @@ final class LinearAttentionFeatureMaps {
             if (j0 >= kw0 && j0 + n <= kw1) return;
             int w = Math.min(WINDOW, sk - j0), wc = roundUp(w, lanes);
             if (favor) {
-                // kT [dh, wc]: the window's keys transposed (16 keys at a time, so that each row's writes
-                // fill whole cache lines); past w, zero keys with half = +inf, so their features are exp(-inf) = 0.
-                for (int j = 0; j < w; j += 16) {
+                // kT [dh + 1, wc]: the window's keys transposed (by 8x8 vector transposes, or 16 keys at a time,
+                // so that each row's writes fill whole cache lines); past w, zero keys with half = +inf, so their
+                // logits are -inf (their features, the smallest float, are masked wherever they are read).
+                int j8 = 0;
+                if (vector && LinearAttentionProductsVector.LANES >= 8) {
+                    for (; j8 + 8 <= w; j8 += 8) GemmPackVector.transpose8(k, kBase + (j0 + j8) * dq, dq, dh, kT, j8, ekLd);
+                }
+                for (int j = j8; j < w; j += 16) {
                     int keys = Math.min(16, w - j), kj = kBase + (j0 + j) * dq;
                     for (int c = 0; c < dh; c++) {
                         int d = c * ekLd + j;
@@ -183,10 +289,11 @@ final class LinearAttentionFeatureMaps {
                     Arrays.fill(kT, c * ekLd + w, c * ekLd + wc, 0f);
                     addSquares(kT, c * ekLd, wc, half);
                 }
-                for (int j = 0; j < wc; j++) half[j] = j < w ? half[j] * halfScale : Float.POSITIVE_INFINITY;
-                mul(f, wc, dh, features, 0, dh, kT, 0, ekLd, ekT, 0, ekLd, false);
+                // kT's row dh holds |k'|^2 / 2, which the features' column of -1 subtracts as the product's last step.
+                for (int j = 0; j < wc; j++) kT[dh * ekLd + j] = j < w ? half[j] * halfScale : Float.POSITIVE_INFINITY;
+                mul(f, wc, dh + 1, featuresMinusHalf, 0, dh + 1, kT, 0, ekLd, ekT, 0, ekLd, false);
                 float windowMax = Float.NEGATIVE_INFINITY;
-                for (int p = 0; p < f; p++) windowMax = Math.max(windowMax, subtractAndMax(ekT, p * ekLd, wc, half));
+                for (int p = 0; p < f; p++) windowMax = Math.max(windowMax, max(ekT, p * ekLd, wc));
                 if (windowMax > keyMax) {
                     if (keyMax != Float.NEGATIVE_INFINITY) rescaleState((float) Math.exp((double) keyMax - windowMax));
                     keyMax = windowMax;
@@ -217,7 +324,9 @@ final class LinearAttentionFeatureMaps {
                     // rows of q are heads * dh apart (a multiple of 1 KiB for 4 heads of 64: cache-set conflicts).
                     for (int r = 0; r < w; r++) System.arraycopy(q, qAt + r * dq, kT, r * dh, dh);
                     mul(w, roundUp(f, lanes), dh, kT, 0, dh, featuresT, 0, ftLd, eq, 0, eqLd, false);
-                    for (int r = 0; r < w; r++) shiftedExp(eq, r * eqLd, f, max(eq, r * eqLd, f));
+                    // All maxima first: each is a short dependent chain that the next row's can overlap.
+                    for (int r = 0; r < w; r++) half[r] = max(eq, r * eqLd, f);
+                    for (int r = 0; r < w; r++) shiftedExp(eq, r * eqLd, f, half[r]);
                 } else {
                     for (int r = 0; r < w; r++) {
                         for (int c = 0; c < dh; c++) eq[r * dh + c] = Math.min(q[qAt + r * dq + c], 0f);
@@ -244,21 +353,21 @@ final class LinearAttentionFeatureMaps {
         /** S += phi(K[j0, j0 + n))^T values, z += the features' column sums (ekT and values hold those keys). */
         private void accumulate(int j0, int n) {
             int at = j0 - kw0;
-            mul(f, dvp, n, ekT, at, ekLd, values, 0, dvp, state, 0, dvp, true);
-            for (int p = 0; p < f; p++) keySums[p] += sum(ekT, p * ekLd + at, n);
+            mul(f, dvp, n, ekT, at, ekLd, values, 0, dvp, state, stateOff, dvp, true);
+            rowSums(ekT, at, ekLd, f, n, null, 0, keySums, sumsOff, true);
         }
 
         private void rescaleState(float factor) {
-            scale(state, 0, f * dvp, factor);
-            scale(keySums, 0, f, factor);
+            scale(state, stateOff, f * dvp, factor);
+            scale(keySums, sumsOff, f, factor);
         }
 
         /** out[i0, i0 + n) from phi(Q) against the state (when it holds keys), plus the masked diagonal keys [from, to). */
         private void queries(int i0, int n, int from, int to, boolean stateHoldsKeys) {
             int eqAt = queryFeatures(i0, n);
             if (stateHoldsKeys) {
-                mul(n, dvp, f, eq, eqAt, eqLd, state, 0, dvp, num, 0, dvp, false);
-                for (int r = 0; r < n; r++) den[r] = dot(eq, eqAt + r * eqLd, keySums, f);
+                mul(n, dvp, f, eq, eqAt, eqLd, state, stateOff, dvp, num, 0, dvp, false);
+                rowSums(eq, eqAt, eqLd, n, f, keySums, sumsOff, den, 0, false);
             } else {
                 Arrays.fill(num, 0, n * dvp, 0f);
                 Arrays.fill(den, 0, n, 0f);
@@ -291,10 +400,6 @@ final class LinearAttentionFeatureMaps {
             else LinearAttentionProductsScalar.mul(m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
 
-        private float subtractAndMax(float[] x, int off, int n, float[] by) {
-            return vector ? LinearAttentionProductsVector.subtractAndMax(x, off, n, by, 0) : LinearAttentionProductsScalar.subtractAndMax(x, off, n, by, 0);
-        }
-
         private float max(float[] x, int off, int n) {
             return vector ? LinearAttentionProductsVector.max(x, off, n) : LinearAttentionProductsScalar.max(x, off, n);
         }
@@ -318,12 +423,10 @@ final class LinearAttentionFeatureMaps {
             else LinearAttentionProductsScalar.addSquares(x, off, n, sums);
         }
 
-        private float sum(float[] x, int off, int n) {
-            return vector ? LinearAttentionProductsVector.sum(x, off, n) : LinearAttentionProductsScalar.sum(x, off, n);
-        }
-
-        private float dot(float[] a, int aOff, float[] b, int n) {
-            return vector ? LinearAttentionProductsVector.dot(a, aOff, b, 0, n) : LinearAttentionProductsScalar.dot(a, aOff, b, 0, n);
+        /** out[r] (+)= the sum of row r of x (times y elementwise, y null for plain sums) for rows r < rows. */
+        private void rowSums(float[] x, int off, int ld, int rows, int n, float[] y, int yOff, float[] out, int outOff, boolean accumulate) {
+            if (vector) LinearAttentionProductsVector.rowSums(x, off, ld, rows, n, y, yOff, out, outOff, accumulate);
+            else LinearAttentionProductsScalar.rowSums(x, off, ld, rows, n, y, yOff, out, outOff, accumulate);
         }
     }
 }

@@ -23,12 +23,6 @@ final class LinearAttentionProductsScalar {
         }
     }
 
-    static float subtractAndMax(float[] x, int off, int n, float[] by, int byOff) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) m = Math.max(m, x[off + i] -= by[byOff + i]);
-        return m;
-    }
-
     static float max(float[] x, int off, int n) {
         float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) m = Math.max(m, x[off + i]);
@@ -45,6 +39,13 @@ final class LinearAttentionProductsScalar {
 
     static void addSquares(float[] x, int off, int n, float[] sums) {
         for (int i = 0; i < n; i++) sums[i] += x[off + i] * x[off + i];
+    }
+
+    static void rowSums(float[] x, int off, int ld, int rows, int n, float[] y, int yOff, float[] out, int outOff, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            float t = y == null ? sum(x, off + r * ld, n) : dot(x, off + r * ld, y, yOff, n);
+            out[outOff + r] = accumulate ? out[outOff + r] + t : t;
+        }
     }
 
     static float sum(float[] x, int off, int n) {

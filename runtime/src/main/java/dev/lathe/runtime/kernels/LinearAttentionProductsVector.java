@@ -1,7 +1,9 @@
 package dev.lathe.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -199,52 +201,55 @@ final class LinearAttentionProductsVector {
         c0.intoArray(c, ci);
     }
 
-    /** x[off, off + n) -= by[byOff, byOff + n) elementwise; returns the largest result. */
-    static float subtractAndMax(float[] x, int off, int n, float[] by, int byOff) {
-        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector y = FloatVector.fromArray(S, x, off + i).sub(FloatVector.fromArray(S, by, byOff + i));
-            y.intoArray(x, off + i);
-            max = max.max(y);
-        }
-        float m = max.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) m = Math.max(m, x[off + i] -= by[byOff + i]);
-        return m;
-    }
-
-    /** The largest of x[off, off + n) (negative infinity when n = 0). */
+    /**
+     * The largest of x[off, off + n) (negative infinity when n = 0; NaNs are skipped). By compare and
+     * blend in two chains: C2 expands a float vector max into about four instructions (for Java's NaN and
+     * -0.0 rules), which made this pass over the FAVOR+ logits twice as slow.
+     */
     static float max(float[] x, int off, int n) {
-        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), max1 = max;
         int i = 0;
-        for (; i + L <= n; i += L) max = max.max(FloatVector.fromArray(S, x, off + i));
-        float m = max.reduceLanes(VectorOperators.MAX);
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector a = FloatVector.fromArray(S, x, off + i), b = FloatVector.fromArray(S, x, off + i + L);
+            max = max.blend(a, a.compare(VectorOperators.GT, max));
+            max1 = max1.blend(b, b.compare(VectorOperators.GT, max1));
+        }
+        if (i + L <= n) {
+            FloatVector a = FloatVector.fromArray(S, x, off + i);
+            max = max.blend(a, a.compare(VectorOperators.GT, max));
+            i += L;
+        }
+        float m = max.max(max1).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) m = Math.max(m, x[off + i]);
         return m;
     }
 
     /**
      * exp(x - by) in place over x[off, off + n), for x <= by (the callers subtract a maximum, or exp
-     * non-positive values): {@link ActivationsVector#exp}'s range reduction and polynomial with the
-     * shift fused in and without its overflow handling, which arguments <= 0 never need (2^n is one
-     * exponent-field step for n in [-126, 0]); 0 below EXP_LO as there.
+     * non-positive values): {@link ActivationsVector#exp}'s range reduction (both ln 2 parts by fma)
+     * and polynomial with the shift fused in and without its overflow handling, which arguments <= 0
+     * never need (2^n is one exponent-field step for n in [-126, 0]). Arguments below EXP_LO give
+     * exp(EXP_LO) = 2^-126, the smallest normal float, instead of 0: these values only ever meet
+     * sums that hold a 1 (the largest feature), so skipping the blend costs nothing in accuracy and
+     * three of the loop's 20 operations.
      */
     static void shiftedExp(float[] x, int off, int n, float by) {
         FloatVector c2 = FloatVector.broadcast(S, ActivationsVector.P2), c3 = FloatVector.broadcast(S, ActivationsVector.P3);
         FloatVector c4 = FloatVector.broadcast(S, ActivationsVector.P4), c5 = FloatVector.broadcast(S, ActivationsVector.P5);
         FloatVector minusLn2Hi = FloatVector.broadcast(S, -ActivationsVector.LN2_HI);
+        FloatVector minusLn2Lo = FloatVector.broadcast(S, -ActivationsVector.LN2_LO);
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector y = FloatVector.fromArray(S, x, off + i).sub(by);
-            FloatVector v = y.min(0f).max(ActivationsVector.EXP_LO);
+            FloatVector v = y.blend(ActivationsVector.EXP_LO, y.compare(VectorOperators.LT, ActivationsVector.EXP_LO));
             FloatVector t = v.fma(ActivationsVector.LOG2E, ActivationsVector.ROUND);
             FloatVector nf = t.sub(ActivationsVector.ROUND);
-            FloatVector r = nf.fma(minusLn2Hi, v).add(nf.mul(-ActivationsVector.LN2_LO));
+            FloatVector r = nf.fma(minusLn2Lo, nf.fma(minusLn2Hi, v));
             FloatVector p = r.fma(ActivationsVector.P0, ActivationsVector.P1).fma(r, c2).fma(r, c3).fma(r, c4).fma(r, c5);
             p = p.fma(r.mul(r), r).add(1f);
             FloatVector scale = t.reinterpretAsInts().sub(ActivationsVector.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
                     .reinterpretAsFloats();
-            p.mul(scale).blend(0f, y.lt(ActivationsVector.EXP_LO)).intoArray(x, off + i);
+            p.mul(scale).intoArray(x, off + i);
         }
         for (; i < n; i++) x[off + i] = (float) Math.exp(x[off + i] - by);
     }
@@ -264,6 +269,81 @@ final class LinearAttentionProductsVector {
             y.fma(y, FloatVector.fromArray(S, sums, i)).intoArray(sums, i);
         }
         for (; i < n; i++) sums[i] += x[off + i] * x[off + i];
+    }
+
+    /**
+     * out[outOff + r] (+)= sum_c x[off + r * ld + c] * y[yOff + c] over c < n, for rows r < rows (y null:
+     * plain row sums). With 16 lanes, 16 rows at a time: one accumulator per row, then the 16 are summed
+     * together by a tree of lane blends, swaps and adds (four rounds, 15 steps of 4 operations) instead
+     * of 16 separate lane reductions (about 8 operations each on long shuffle latencies): the FAVOR+
+     * key sums and denominators spent 1 ms of 30 in those reductions. A fixed order, so the same bits on
+     * every call.
+     */
+    static void rowSums(float[] x, int off, int ld, int rows, int n, float[] y, int yOff, float[] out, int outOff, boolean accumulate) {
+        int r = 0;
+        if (L == 16 && n % L == 0) {
+            for (; r + 16 <= rows; r += 16) rowSums16(x, off + r * ld, ld, n, y, yOff, out, outOff + r, accumulate);
+        }
+        for (; r < rows; r++) {
+            float t = y == null ? sum(x, off + r * ld, n) : dot(x, off + r * ld, y, yOff, n);
+            out[outOff + r] = accumulate ? out[outOff + r] + t : t;
+        }
+    }
+
+    private static final VectorMask<Float> BIT8 = VectorMask.fromLong(S, 0xFF00L), BIT4 = VectorMask.fromLong(S, 0xF0F0L);
+    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(S, 0xCCCCL), BIT1 = VectorMask.fromLong(S, 0xAAAAL);
+    private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(S, i -> i ^ 8), XOR4 = VectorShuffle.fromOp(S, i -> i ^ 4);
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S, i -> i ^ 2), XOR1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+
+    /**
+     * {@link #rowSums} of 16 rows with 16 lanes. A step on (u, w) with distance d gives lanes without bit d
+     * u[i] + u[i ^ d] and lanes with bit d w[i] + w[i ^ d]; pairing rows r and r + 8, then + 4, + 2, + 1
+     * leaves row r's sum in lane r.
+     */
+    private static void rowSums16(float[] x, int off, int ld, int n, float[] y, int yOff, float[] out, int outOff, boolean accumulate) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int c = 0; c < n; c += L) {
+            FloatVector m = y == null ? one : FloatVector.fromArray(S, y, yOff + c);
+            int at = off + c;
+            a0 = FloatVector.fromArray(S, x, at).fma(m, a0);
+            a1 = FloatVector.fromArray(S, x, at + ld).fma(m, a1);
+            a2 = FloatVector.fromArray(S, x, at + 2 * ld).fma(m, a2);
+            a3 = FloatVector.fromArray(S, x, at + 3 * ld).fma(m, a3);
+            a4 = FloatVector.fromArray(S, x, at + 4 * ld).fma(m, a4);
+            a5 = FloatVector.fromArray(S, x, at + 5 * ld).fma(m, a5);
+            a6 = FloatVector.fromArray(S, x, at + 6 * ld).fma(m, a6);
+            a7 = FloatVector.fromArray(S, x, at + 7 * ld).fma(m, a7);
+            a8 = FloatVector.fromArray(S, x, at + 8 * ld).fma(m, a8);
+            a9 = FloatVector.fromArray(S, x, at + 9 * ld).fma(m, a9);
+            a10 = FloatVector.fromArray(S, x, at + 10 * ld).fma(m, a10);
+            a11 = FloatVector.fromArray(S, x, at + 11 * ld).fma(m, a11);
+            a12 = FloatVector.fromArray(S, x, at + 12 * ld).fma(m, a12);
+            a13 = FloatVector.fromArray(S, x, at + 13 * ld).fma(m, a13);
+            a14 = FloatVector.fromArray(S, x, at + 14 * ld).fma(m, a14);
+            a15 = FloatVector.fromArray(S, x, at + 15 * ld).fma(m, a15);
+        }
+        // Distance 8: rows r and r + 8.
+        a0 = a0.blend(a8, BIT8).add(a8.blend(a0, BIT8).rearrange(XOR8));
+        a1 = a1.blend(a9, BIT8).add(a9.blend(a1, BIT8).rearrange(XOR8));
+        a2 = a2.blend(a10, BIT8).add(a10.blend(a2, BIT8).rearrange(XOR8));
+        a3 = a3.blend(a11, BIT8).add(a11.blend(a3, BIT8).rearrange(XOR8));
+        a4 = a4.blend(a12, BIT8).add(a12.blend(a4, BIT8).rearrange(XOR8));
+        a5 = a5.blend(a13, BIT8).add(a13.blend(a5, BIT8).rearrange(XOR8));
+        a6 = a6.blend(a14, BIT8).add(a14.blend(a6, BIT8).rearrange(XOR8));
+        a7 = a7.blend(a15, BIT8).add(a15.blend(a7, BIT8).rearrange(XOR8));
+        // Distance 4: r and r + 4.
+        a0 = a0.blend(a4, BIT4).add(a4.blend(a0, BIT4).rearrange(XOR4));
+        a1 = a1.blend(a5, BIT4).add(a5.blend(a1, BIT4).rearrange(XOR4));
+        a2 = a2.blend(a6, BIT4).add(a6.blend(a2, BIT4).rearrange(XOR4));
+        a3 = a3.blend(a7, BIT4).add(a7.blend(a3, BIT4).rearrange(XOR4));
+        // Distance 2, then 1.
+        a0 = a0.blend(a2, BIT2).add(a2.blend(a0, BIT2).rearrange(XOR2));
+        a1 = a1.blend(a3, BIT2).add(a3.blend(a1, BIT2).rearrange(XOR2));
+        a0 = a0.blend(a1, BIT1).add(a1.blend(a0, BIT1).rearrange(XOR1));
+        if (accumulate) a0 = a0.add(FloatVector.fromArray(S, out, outOff));
+        a0.intoArray(out, outOff);
     }
 
     /** The sum of x[off, off + n). */

@@ -83,33 +83,29 @@ class LinearAttentionProductsTest {
                 if (vector && !Kernels.vectorized()) continue;
                 String what = (vector ? "vector" : "scalar") + " n=" + n;
                 int off = r.nextInt(5);
-                float[] x = random(r, off + n), y = random(r, off + n), by = random(r, n);
-                double sum = 0, dot = 0, max = Double.NEGATIVE_INFINITY, subMax = Double.NEGATIVE_INFINITY;
-                double[] squares = new double[n], scaled = new double[n], subtracted = new double[n];
+                float[] x = random(r, off + n), y = random(r, off + n);
+                double sum = 0, dot = 0, max = Double.NEGATIVE_INFINITY;
+                double[] squares = new double[n], scaled = new double[n];
                 float[] sums = random(r, n);
                 for (int i = 0; i < n; i++) {
                     sum += x[off + i];
                     dot += (double) x[off + i] * y[off + i];
                     max = Math.max(max, x[off + i]);
-                    subtracted[i] = (double) x[off + i] - by[i];
-                    subMax = Math.max(subMax, subtracted[i]);
                     squares[i] = sums[i] + (double) x[off + i] * x[off + i];
                     scaled[i] = x[off + i] * 0.75;
                 }
-                float[] scaledGot = new float[n + 2], sub = x.clone();
-                float gotSum, gotDot, gotMax, gotSubMax;
+                float[] scaledGot = new float[n + 2];
+                float gotSum, gotDot, gotMax;
                 if (vector) {
                     gotSum = LinearAttentionProductsVector.sum(x, off, n);
                     gotDot = LinearAttentionProductsVector.dot(x, off, y, off, n);
                     gotMax = LinearAttentionProductsVector.max(x, off, n);
-                    gotSubMax = LinearAttentionProductsVector.subtractAndMax(sub, off, n, by, 0);
                     LinearAttentionProductsVector.addSquares(x, off, n, sums);
                     LinearAttentionProductsVector.scaleInto(x, off, n, 0.75f, scaledGot, 2);
                 } else {
                     gotSum = LinearAttentionProductsScalar.sum(x, off, n);
                     gotDot = LinearAttentionProductsScalar.dot(x, off, y, off, n);
                     gotMax = LinearAttentionProductsScalar.max(x, off, n);
-                    gotSubMax = LinearAttentionProductsScalar.subtractAndMax(sub, off, n, by, 0);
                     LinearAttentionProductsScalar.addSquares(x, off, n, sums);
                     LinearAttentionProductsScalar.scaleInto(x, off, n, 0.75f, scaledGot, 2);
                 }
@@ -117,11 +113,42 @@ class LinearAttentionProductsTest {
                 assertClose(what + " sum", new double[] {sum}, new float[] {gotSum}, 0, scale);
                 assertClose(what + " dot", new double[] {dot}, new float[] {gotDot}, 0, scale);
                 assertEquals((float) max, gotMax, what + " max");
-                assertClose(what + " subtract and max", new double[] {subMax}, new float[] {gotSubMax}, 0, 1);
-                assertClose(what + " subtracted", subtracted, sub, off, 1);
                 assertClose(what + " add squares", squares, sums, 0, 1);
                 assertClose(what + " scale into", scaled, scaledGot, 2, 1);
             }
         });
+    }
+
+    @Test
+    void rowSumsMatchDoubleArithmetic() {
+        // Rows past 16 and 32 take the vector version's 16-row tree and then its one-row tail; n off whole
+        // vectors takes the tail alone.
+        qt().withExamples(150).forAll(integers().between(0, 40), integers().between(0, 5), integers().between(0, 3), integers().between(0, 1_000_000))
+                .checkAssert((rows, vectors, extra, seed) -> {
+                    Random r = new Random(seed);
+                    for (boolean vector : new boolean[] {false, true}) {
+                        if (vector && !Kernels.vectorized()) continue;
+                        int lanes = vector ? LinearAttentionProductsVector.LANES : 4;
+                        int n = vectors * lanes + (r.nextBoolean() ? 0 : extra), ld = n + r.nextInt(20), off = r.nextInt(7), yOff = r.nextInt(5);
+                        int outOff = r.nextInt(3);
+                        boolean weighted = r.nextBoolean(), accumulate = r.nextBoolean();
+                        float[] x = random(r, off + rows * ld + n), y = weighted ? random(r, yOff + n) : null, got = random(r, outOff + rows + 2);
+                        float[] before = got.clone();
+                        double[] want = new double[rows];
+                        for (int i = 0; i < rows; i++) {
+                            double t = accumulate ? got[outOff + i] : 0;
+                            for (int c = 0; c < n; c++) t += (double) x[off + i * ld + c] * (weighted ? y[yOff + c] : 1);
+                            want[i] = t;
+                        }
+                        if (vector) LinearAttentionProductsVector.rowSums(x, off, ld, rows, n, y, yOff, got, outOff, accumulate);
+                        else LinearAttentionProductsScalar.rowSums(x, off, ld, rows, n, y, yOff, got, outOff, accumulate);
+                        String what = (vector ? "vector" : "scalar") + " rows=" + rows + " n=" + n + (weighted ? " weighted" : "")
+                                + (accumulate ? " accumulate" : "");
+                        assertClose(what, want, got, outOff, Close.scaleFor(n + 1));
+                        for (int i = 0; i < got.length; i++) {
+                            if (i < outOff || i >= outOff + rows) assertEquals(before[i], got[i], what + ": element " + i + " outside the rows changed");
+                        }
+                    }
+                });
     }
 }
