@@ -1,6 +1,7 @@
 package dev.lathe.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -155,13 +156,21 @@ final class ConvDirectVector {
         for (int o = 0; o < blocks * MR; o++) dst[d + o] = bias == null || o >= cout ? 0f : bias[biasOff + o];
     }
 
-    /** Copies image x [cin, h, w] into zeroed planes [cin, hp, wp] at dst[d], plus a zero tail of one tile. */
+    /**
+     * Copies image x [cin, h, w] into zeroed planes [cin, hp, wp] at dst[d], plus a zero tail of one tile.
+     * Rows go by vectors, the last one masked: a System.arraycopy call per 14-float row cost 5% of the
+     * CNN at batch 16.
+     */
     private static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
-        int plane = hp * wp;
+        int plane = hp * wp, full = w - w % L;
+        VectorMask<Float> tail = S.indexInRange(0, w - full);
         java.util.Arrays.fill(dst, d, d + cin * plane + TILE, 0f);
         for (int c = 0; c < cin; c++) {
             int row = d + c * plane + g.padTop() * wp + g.padLeft();
-            for (int y = 0, s = xOff + c * h * w; y < h; y++, s += w, row += wp) System.arraycopy(x, s, dst, row, w);
+            for (int y = 0, s = xOff + c * h * w; y < h; y++, s += w, row += wp) {
+                for (int j = 0; j < full; j += L) FloatVector.fromArray(S, x, s + j).intoArray(dst, row + j);
+                if (full < w) FloatVector.fromArray(S, x, s + full, tail).intoArray(dst, row + full, tail);
+            }
         }
     }
 

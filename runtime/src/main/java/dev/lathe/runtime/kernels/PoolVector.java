@@ -16,6 +16,9 @@ final class PoolVector {
     /** Lane i takes lane 2i (2i + 1) of the concatenation of two vectors; indexes >= L pick from the second. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    /** The same within one vector (the upper half of the result repeats the lower). */
+    private static final VectorShuffle<Float> EVEN_IN_ONE = VectorShuffle.fromOp(S, i -> 2 * i % L);
+    private static final VectorShuffle<Float> ODD_IN_ONE = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
 
     private PoolVector() {}
 
@@ -33,7 +36,12 @@ final class PoolVector {
                 FloatVector b = FloatVector.fromArray(S, x, r0 + s + L).max(FloatVector.fromArray(S, x, r1 + s + L));
                 a.rearrange(EVEN, b).max(a.rearrange(ODD, b)).intoArray(out, o + xx);
             }
-            if (rest > 0) {
+            if (rest > 0 && 2 * rest <= L) {
+                // The row's last 2 * rest columns fit one vector: one-vector de-interleaves, no second load.
+                int s = 2 * full;
+                FloatVector a = FloatVector.fromArray(S, x, r0 + s, lo).max(FloatVector.fromArray(S, x, r1 + s, lo));
+                a.rearrange(EVEN_IN_ONE).max(a.rearrange(ODD_IN_ONE)).intoArray(out, o + full, outMask);
+            } else if (rest > 0) {
                 int s = 2 * full;
                 FloatVector a = FloatVector.fromArray(S, x, r0 + s, lo).max(FloatVector.fromArray(S, x, r1 + s, lo));
                 FloatVector b = FloatVector.fromArray(S, x, r0 + s + L, hi).max(FloatVector.fromArray(S, x, r1 + s + L, hi));
