@@ -33,6 +33,8 @@ final class ConvDirectVector {
     /** Above this many padded input floats per image (L2-sized), im2col + GEMM's blocking wins. */
     private static final int MAX_PADDED_IMAGE = 1 << 17;
     private static final int MAX_TAPS = 49;
+    /** Reductions shorter than this run on {@link #tile8Short}. */
+    private static final int SHORT_KK = 32;
     /** Padded floats per group of images (16 MB). */
     private static final int MAX_PADDED_GROUP = 1 << 22;
     /** The reduction's input offsets, per calling thread (read by the workers during the call). */
@@ -186,7 +188,8 @@ final class ConvDirectVector {
         int wi = ob * kk * MR, bi = bpOff + ob * MR;
         boolean relu = act == Activation.RELU;
         for (int q = q0; q < q0 + len; q += TILE) {
-            if (MR == 8) tile8(xp, xi + q, kk, tapOff, packed, wi, bp, bi, relu, acc, q - q0, len);
+            if (MR == 8 && kk < SHORT_KK) tile8Short(xp, xi + q, kk, tapOff, packed, wi, bp, bi, relu, acc, q - q0, len);
+            else if (MR == 8) tile8(xp, xi + q, kk, tapOff, packed, wi, bp, bi, relu, acc, q - q0, len);
             else tile4(xp, xi + q, kk, tapOff, packed, wi, bp, bi, relu, acc, q - q0, len);
         }
         int rows = Math.min(MR, cout - ob * MR);
@@ -209,6 +212,87 @@ final class ConvDirectVector {
 
     /** 8 channels x 2 vectors of wide pixels starting at xp[xi], summed over the kk steps of tapOff; rows of acc are len apart. */
     private static void tile8(float[] xp, int xi, int kk, int[] tapOff, float[] w, int wi, float[] bp, int bi, boolean relu,
+                              float[] acc, int a, int len) {
+        FloatVector c00 = FloatVector.broadcast(S, bp[bi]), c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(S, bp[bi + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, bp[bi + 2]), c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(S, bp[bi + 3]), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, bp[bi + 4]), c41 = c40;
+        FloatVector c50 = FloatVector.broadcast(S, bp[bi + 5]), c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, bp[bi + 6]), c61 = c60;
+        FloatVector c70 = FloatVector.broadcast(S, bp[bi + 7]), c71 = c70;
+        for (int i = 0; i < kk; i++) {
+            int s = xi + tapOff[i];
+            int wt = wi + i * 8;
+            FloatVector x0 = FloatVector.fromArray(S, xp, s);
+            FloatVector x1 = FloatVector.fromArray(S, xp, s + L);
+            FloatVector v = FloatVector.broadcast(S, w[wt]);
+            c00 = v.fma(x0, c00);
+            c01 = v.fma(x1, c01);
+            v = FloatVector.broadcast(S, w[wt + 1]);
+            c10 = v.fma(x0, c10);
+            c11 = v.fma(x1, c11);
+            v = FloatVector.broadcast(S, w[wt + 2]);
+            c20 = v.fma(x0, c20);
+            c21 = v.fma(x1, c21);
+            v = FloatVector.broadcast(S, w[wt + 3]);
+            c30 = v.fma(x0, c30);
+            c31 = v.fma(x1, c31);
+            v = FloatVector.broadcast(S, w[wt + 4]);
+            c40 = v.fma(x0, c40);
+            c41 = v.fma(x1, c41);
+            v = FloatVector.broadcast(S, w[wt + 5]);
+            c50 = v.fma(x0, c50);
+            c51 = v.fma(x1, c51);
+            v = FloatVector.broadcast(S, w[wt + 6]);
+            c60 = v.fma(x0, c60);
+            c61 = v.fma(x1, c61);
+            v = FloatVector.broadcast(S, w[wt + 7]);
+            c70 = v.fma(x0, c70);
+            c71 = v.fma(x1, c71);
+        }
+        if (relu) { // as ActivationsVector.relu: -0 and NaN stay
+            c00 = c00.blend(0f, c00.lt(0f));
+            c01 = c01.blend(0f, c01.lt(0f));
+            c10 = c10.blend(0f, c10.lt(0f));
+            c11 = c11.blend(0f, c11.lt(0f));
+            c20 = c20.blend(0f, c20.lt(0f));
+            c21 = c21.blend(0f, c21.lt(0f));
+            c30 = c30.blend(0f, c30.lt(0f));
+            c31 = c31.blend(0f, c31.lt(0f));
+            c40 = c40.blend(0f, c40.lt(0f));
+            c41 = c41.blend(0f, c41.lt(0f));
+            c50 = c50.blend(0f, c50.lt(0f));
+            c51 = c51.blend(0f, c51.lt(0f));
+            c60 = c60.blend(0f, c60.lt(0f));
+            c61 = c61.blend(0f, c61.lt(0f));
+            c70 = c70.blend(0f, c70.lt(0f));
+            c71 = c71.blend(0f, c71.lt(0f));
+        }
+        c00.intoArray(acc, a);
+        c01.intoArray(acc, a + L);
+        c10.intoArray(acc, a + len);
+        c11.intoArray(acc, a + len + L);
+        c20.intoArray(acc, a + 2 * len);
+        c21.intoArray(acc, a + 2 * len + L);
+        c30.intoArray(acc, a + 3 * len);
+        c31.intoArray(acc, a + 3 * len + L);
+        c40.intoArray(acc, a + 4 * len);
+        c41.intoArray(acc, a + 4 * len + L);
+        c50.intoArray(acc, a + 5 * len);
+        c51.intoArray(acc, a + 5 * len + L);
+        c60.intoArray(acc, a + 6 * len);
+        c61.intoArray(acc, a + 6 * len + L);
+        c70.intoArray(acc, a + 7 * len);
+        c71.intoArray(acc, a + 7 * len + L);
+    }
+
+    /**
+     * A copy of {@link #tile8} for short reductions (kk < SHORT_KK, e.g. one input channel's 9 taps). C2
+     * shapes a loop by its profile, and one copy serving the CNN's 9-step and 144-step layers ran each
+     * slower than when compiled for it alone (as {@link GemmVector}'s short kernels).
+     */
+    private static void tile8Short(float[] xp, int xi, int kk, int[] tapOff, float[] w, int wi, float[] bp, int bi, boolean relu,
                               float[] acc, int a, int len) {
         FloatVector c00 = FloatVector.broadcast(S, bp[bi]), c01 = c00;
         FloatVector c10 = FloatVector.broadcast(S, bp[bi + 1]), c11 = c10;
