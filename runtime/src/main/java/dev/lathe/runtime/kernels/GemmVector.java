@@ -102,6 +102,7 @@ final class GemmVector {
         // per 32-wide panel row, their call and constant set-up cost more than the math (GELU took 27% of a
         // 64x512x512 GEMM that way). Bias and ReLU stay per panel, while it is in L1.
         boolean rowWide = ep.act() != Activation.NONE && ep.act() != Activation.RELU;
+        boolean fusable = ep.bias() != null && rowBias == null && ep.residual() == null && !rowWide;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean first = pc == 0 && !accumulate;
@@ -113,6 +114,9 @@ final class GemmVector {
                 int j0 = jp * NR;
                 int w = Math.min(NR, n - j0);
                 int bOff = jp * k * NR + pc * NR;
+                // A bias (and ReLU) alone joins the long kernel's last k block when every tile of the panel
+                // is full (an MLP's 64-row GEMMs: the separate pass over C cost 2%).
+                boolean fused = last && fusable && w == NR && rows % MR == 0 && MR == 8 && kc >= SHORT_K;
                 for (int mp = 0; mp < microPanels; mp++) {
                     int r0 = mp * MR;
                     int h = Math.min(MR, rows - r0);
@@ -120,7 +124,8 @@ final class GemmVector {
                     int ci = cOff + (i0 + r0) * ldc + j0;
                     if (w == NR && h == MR) {
                         if (MR == 8) {
-                            if (kc >= SHORT_K) kernel8(kc, ap, apOff, bd, bOff, c, ci, ldc, first);
+                            if (kc >= SHORT_K) kernel8(kc, ap, apOff, bd, bOff, c, ci, ldc, first, fused ? ep.bias() : null,
+                                    ep.biasOff() + j0, fused && ep.act() == Activation.RELU);
                             else kernel8Short(kc, ap, apOff, bd, bOff, c, ci, ldc, first);
                         } else {
                             if (kc >= SHORT_K) kernel6(kc, ap, apOff, bd, bOff, c, ci, ldc, first);
@@ -131,7 +136,7 @@ final class GemmVector {
                     } else {
                         // Edge tile: compute a full tile into the buffer, then add the valid part.
                         if (MR == 8 && w <= L && h > 1) kernel8Narrow(kc, ap, apOff, bd, bOff, ap, tileOff, NR);
-                        else if (h > 6 && kc >= SHORT_K) kernel8(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
+                        else if (h > 6 && kc >= SHORT_K) kernel8(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true, null, 0, false);
                         else if (h > 6) kernel8Short(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
                         else if (h > 4 && kc >= SHORT_K) kernel6(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
                         else if (h > 4) kernel6Short(kc, ap, apOff, bd, bOff, ap, tileOff, NR, true);
@@ -141,7 +146,7 @@ final class GemmVector {
                         addTile(ap, tileOff, c, ci, ldc, h, w, first);
                     }
                 }
-                if (last && !identity) epilogue(c, cOff, ldc, i0, i1, j0, w, ep, rowBias, rowBiasOff, !rowWide);
+                if (last && !identity && !fused) epilogue(c, cOff, ldc, i0, i1, j0, w, ep, rowBias, rowBiasOff, !rowWide);
             }
             if (last && rowWide) {
                 int j0 = p0 * NR;
@@ -294,7 +299,8 @@ final class GemmVector {
     }
 
     /** 8 rows x NR columns: 16 accumulators. */
-    private static void kernel8(int kc, float[] ap, int apOff, float[] bd, int bOff, float[] c, int ci, int ldc, boolean first) {
+    private static void kernel8(int kc, float[] ap, int apOff, float[] bd, int bOff, float[] c, int ci, int ldc, boolean first, float[] bias,
+                                int biasOff, boolean relu) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -349,6 +355,43 @@ final class GemmVector {
             c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + L));
             c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
             c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + L));
+        }
+        if (bias != null) { // the epilogue's bias (and ReLU below) while the tile is in registers
+            FloatVector u0 = FloatVector.fromArray(S, bias, biasOff), u1 = FloatVector.fromArray(S, bias, biasOff + L);
+            c00 = c00.add(u0);
+            c01 = c01.add(u1);
+            c10 = c10.add(u0);
+            c11 = c11.add(u1);
+            c20 = c20.add(u0);
+            c21 = c21.add(u1);
+            c30 = c30.add(u0);
+            c31 = c31.add(u1);
+            c40 = c40.add(u0);
+            c41 = c41.add(u1);
+            c50 = c50.add(u0);
+            c51 = c51.add(u1);
+            c60 = c60.add(u0);
+            c61 = c61.add(u1);
+            c70 = c70.add(u0);
+            c71 = c71.add(u1);
+        }
+        if (relu) { // blend, not max: keeps -0 and NaN as the scalar relu does
+            c00 = c00.blend(0f, c00.lt(0f));
+            c01 = c01.blend(0f, c01.lt(0f));
+            c10 = c10.blend(0f, c10.lt(0f));
+            c11 = c11.blend(0f, c11.lt(0f));
+            c20 = c20.blend(0f, c20.lt(0f));
+            c21 = c21.blend(0f, c21.lt(0f));
+            c30 = c30.blend(0f, c30.lt(0f));
+            c31 = c31.blend(0f, c31.lt(0f));
+            c40 = c40.blend(0f, c40.lt(0f));
+            c41 = c41.blend(0f, c41.lt(0f));
+            c50 = c50.blend(0f, c50.lt(0f));
+            c51 = c51.blend(0f, c51.lt(0f));
+            c60 = c60.blend(0f, c60.lt(0f));
+            c61 = c61.blend(0f, c61.lt(0f));
+            c70 = c70.blend(0f, c70.lt(0f));
+            c71 = c71.blend(0f, c71.lt(0f));
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
