@@ -71,7 +71,9 @@ final class ConvLowering {
         }
         ConvGeometry g = ConvGeometry.of(n.stride().stream().mapToInt(Integer::intValue).toArray(),
                 n.pads().stream().mapToInt(Integer::intValue).toArray(), n.dilation().stream().mapToInt(Integer::intValue).toArray(), 1);
-        boolean direct = Conv2d.prefersDirect((int) dims[0], (int) dims[1], (int) dims[2], (int) dims[3], (int) dims[4], g);
+        var cout = ws.get(0).constant();
+        if (cout.isEmpty() || cout.getAsLong() > Integer.MAX_VALUE) return WeightPacking.NONE;
+        boolean direct = Conv2d.prefersDirect((int) dims[0], (int) cout.getAsLong(), (int) dims[1], (int) dims[2], (int) dims[3], (int) dims[4], g);
         return direct ? WeightPacking.CONV_DIRECT : WeightPacking.CONV;
     }
 

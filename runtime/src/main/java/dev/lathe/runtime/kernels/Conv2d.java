@@ -87,13 +87,17 @@ public final class Conv2d {
 
     /**
      * Whether a convolution's weight should be packed for the direct kernel ({@link ConvWeights#pack}
-     * with {@code direct}) rather than the implicit GEMM: stride 1, one group, at most 7x7 taps and the
-     * padded image within L2 (128 Ki floats). There the row-wise direct kernel measured as fast as the
-     * implicit GEMM (16 -> 32 channels on 14x14) and much faster with few channels (1 -> 16 on 28x28).
-     * A rule on static shapes, the same on every machine, so the compiler picks the packing.
+     * with {@code direct}) rather than the implicit GEMM's panels: stride 1, one group, at most 7x7 taps,
+     * the padded image within L2 (128 Ki floats) and fewer than 32 output channels. With 32 or more, the
+     * panels feed {@link ConvRowsVector} (with 512-bit vectors; 16 -> 32 channels on 14x14 at batch 16:
+     * 295 us against the direct kernel's 331, which also computes the padding columns) or else the
+     * implicit GEMM. Below 32 a panel would be partly empty, and on 1 -> 16 channels (28x28, 9 taps per
+     * output) the direct kernel stays faster: 75 us against 105 for the rows kernel (computing only the
+     * panel's first vector), whose per-row pooling and scatter outweigh 9 taps. A rule on static shapes,
+     * the same on every machine, so the compiler picks the packing.
      */
-    public static boolean prefersDirect(int cin, int h, int w, int kh, int kw, ConvGeometry g) {
-        return ConvDirectVector.applies(cin, h, w, kh, kw, g);
+    public static boolean prefersDirect(int cin, int cout, int h, int w, int kh, int kw, ConvGeometry g) {
+        return ConvDirectVector.applies(cin, h, w, kh, kw, g) && cout < 32;
     }
 
     /** Unchecked; a vector kernel runs on weights packed for it, the scalar implicit GEMM on any others. */
@@ -103,6 +107,8 @@ public final class Conv2d {
         if (vector && weight.direct() && weight.panelWidth() == ConvDirectVector.MR
                 && ConvDirectVector.applies(cin, h, w, weight.kh(), weight.kw(), g)) {
             ConvDirectVector.forward(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, maxPool2x2, out, outOff, oh, ow, par);
+        } else if (vector && !weight.direct() && weight.panelWidth() == ConvImplicitVector.NR && ConvRowsVector.applies(g)) {
+            ConvRowsVector.forward(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, maxPool2x2, out, outOff, oh, ow, par);
         } else if (vector && !weight.direct() && weight.panelWidth() == ConvImplicitVector.NR) {
             ConvImplicitVector.forward(x, xOff, batch, cin, h, w, weight, bias, biasOff, g, act, maxPool2x2, out, outOff, oh, ow, par);
         } else {

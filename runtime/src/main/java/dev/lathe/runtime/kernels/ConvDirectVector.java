@@ -27,7 +27,7 @@ final class ConvDirectVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Wide pixels per tile: two vectors. */
-    private static final int TILE = 2 * L;
+    static final int TILE = 2 * L;
     /** Output channels per block: 8 x 2 accumulators fit AVX-512's 32 registers; 4 x 2 fit AVX2's 16. */
     static final int MR = L >= 16 ? 8 : 4;
     /** Above this many padded input floats per image (L2-sized), im2col + GEMM's blocking wins. */
@@ -163,7 +163,7 @@ final class ConvDirectVector {
      * Rows go by vectors, the last one masked: a System.arraycopy call per 14-float row cost 5% of the
      * CNN at batch 16.
      */
-    private static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
+    static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
         int plane = hp * wp, full = w - w % L;
         VectorMask<Float> tail = S.indexInRange(0, w - full);
         java.util.Arrays.fill(dst, d, d + cin * plane + TILE, 0f);

@@ -73,7 +73,7 @@ final class ConvImplicitVector {
     }
 
     /** Input offset of reduction step i = (c, ky, kx) in a padded image. */
-    private static int[] tapOffsets(int cin, int kh, int kw, ConvGeometry g, int plane, int wp) {
+    static int[] tapOffsets(int cin, int kh, int kw, ConvGeometry g, int plane, int wp) {
         int kk = cin * kh * kw;
         int[] tapOff = TAP_OFFSETS.get();
         if (tapOff.length < kk) {
@@ -89,7 +89,7 @@ final class ConvImplicitVector {
     }
 
     /** Copies image x [cin, h, w] into planes [cin, hp, wp] at dst[d], writing zeros only on the padding. */
-    private static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
+    static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
         int pt = g.padTop(), pl = g.padLeft(), pr = g.padRight();
         for (int c = 0; c < cin; c++) {
             int p0 = d + c * hp * wp;

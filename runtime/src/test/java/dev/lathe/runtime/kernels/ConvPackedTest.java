@@ -16,7 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Conv2d on weights packed at load ({@link ConvWeights}): the implicit GEMM (vector and scalar) and the
+ * Conv2d on weights packed at load ({@link ConvWeights}): the implicit GEMM (vector and scalar; with
+ * 512-bit vectors the stride-1 cases of the "implicit" packing run {@link ConvRowsVector}) and the
  * direct kernel on its packed blocks, against the double loop of {@link Reference#conv2d}, against each
  * other bit for bit, and with the fused 2x2 max pool.
  */
