@@ -55,21 +55,26 @@ final class ConvRowsVector {
                 ConvDirectVector.pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, own, 0);
                 for (int panel = 0; panel < panels; panel++) {
                     image(own, 0, wp, tapOff, kk, wd, panel * kk * NR, bias, biasOff, panel, cout, act, maxPool2x2, oh, ow,
-                            out, outOff + b * cout * outputs + panel * NR * outputs, outputs);
+                            out, outOff + b * cout * outputs + panel * NR * outputs, outputs, 0, 1);
                 }
             });
             return;
         }
-        // One image: its panels are the tasks.
+        // One image: (panel, part of the rows) are the tasks, rows split when the panels alone leave a thread idle.
+        Parallelism q = par.forWork(2L * cout * kk * oh * ow, Parallelism.MIN_WORK_PER_THREAD);
+        int parts = Math.max(1, Math.min(maxPool2x2 ? oh / 2 : oh, (q.threads() + panels - 1) / panels));
         float[] padded = Scratch.get(Scratch.CONV_COLUMNS, image);
         ConvDirectVector.pad(x, xOff, cin, h, w, g, hp, wp, padded, 0);
-        p.forEach(panels, panel -> image(padded, 0, wp, tapOff, kk, wd, panel * kk * NR, bias, biasOff, panel, cout, act, maxPool2x2, oh, ow,
-                out, outOff + panel * NR * outputs, outputs));
+        q.forEach(panels * parts, t -> image(padded, 0, wp, tapOff, kk, wd, t / parts * kk * NR, bias, biasOff, t / parts, cout, act, maxPool2x2,
+                oh, ow, out, outOff + t / parts * NR * outputs, outputs, t % parts, parts));
     }
 
-    /** One panel of one padded image (at xp[xi]) into out at o0, channel o of the panel at o0 + o * outputs. */
+    /**
+     * One panel of one padded image (at xp[xi]) into out at o0, channel o of the panel at o0 + o * outputs: part
+     * {@code part} of {@code parts} of its (pooled) output rows.
+     */
     private static void image(float[] xp, int xi, int wp, int[] tapOff, int kk, float[] wd, int wi, float[] bias, int biasOff, int panel,
-                              int cout, Activation act, boolean maxPool2x2, int oh, int ow, float[] out, int o0, int outputs) {
+                              int cout, Activation act, boolean maxPool2x2, int oh, int ow, float[] out, int o0, int outputs, int part, int parts) {
         int channels = Math.min(NR, cout - panel * NR);
         int row = ow * NR;
         // Two output rows of pixel vectors, a pooled row, then the panel's biases (zero past cout).
@@ -81,7 +86,7 @@ final class ConvRowsVector {
         }
         boolean relu = act == Activation.RELU;
         if (!maxPool2x2) {
-            for (int y = 0; y < oh; y++) {
+            for (int y = oh * part / parts; y < oh * (part + 1) / parts; y++) {
                 row(xp, xi + y * wp, ow, tapOff, kk, wd, wi, rows, biasAt, relu, 0);
                 if (act != Activation.NONE && !relu) ActivationsVector.apply(act, rows, 0, row, rows, 0);
                 for (int o = 0; o < channels; o++) {
@@ -92,7 +97,7 @@ final class ConvRowsVector {
             return;
         }
         int ph = oh / 2, pw = ow / 2;
-        for (int py = 0; py < ph; py++) {
+        for (int py = ph * part / parts; py < ph * (part + 1) / parts; py++) {
             row(xp, xi + 2 * py * wp, ow, tapOff, kk, wd, wi, rows, biasAt, relu, 0);
             row(xp, xi + (2 * py + 1) * wp, ow, tapOff, kk, wd, wi, rows, biasAt, relu, row);
             if (act != Activation.NONE && !relu) ActivationsVector.apply(act, rows, 0, 2 * row, rows, 0);

@@ -106,6 +106,29 @@ class ConvPackedTest {
                 });
     }
 
+    /**
+     * One image split by rows over threads (the rows kernel's batch-1 tasks) gives the scalar implicit GEMM's
+     * bits; enough work that two threads always split it, odd sizes so the parts are uneven.
+     */
+    @Test
+    void oneImageSplitOverThreadsGivesTheSameBits() {
+        Random r = new Random(23);
+        for (int[] c : new int[][] {{32, 28, 28, 64}, {24, 27, 23, 40}}) {
+            int cin = c[0], h = c[1], w = c[2], cout = c[3];
+            ConvGeometry g = new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1);
+            float[] x = random(r, cin * h * w), wt = random(r, cout * cin * 9), bias = random(r, cout);
+            for (boolean pool : new boolean[] {false, true}) {
+                int n = cout * (pool ? (h / 2) * (w / 2) : h * w);
+                float[] scalar = new float[n], two = new float[n];
+                Conv2d.runPacked(false, x, 0, 1, cin, h, w, pack("scalar", wt, 0, cout, cin, 3, 3), bias, 0, g, Activation.RELU, pool, scalar, 0,
+                        Parallelism.SERIAL);
+                Conv2d.runPacked(true, x, 0, 1, cin, h, w, pack("implicit", wt, 0, cout, cin, 3, 3), bias, 0, g, Activation.RELU, pool, two, 0,
+                        Parallelism.of(2));
+                assertArrayEquals(scalar, two, Arrays.toString(c) + " pool=" + pool);
+            }
+        }
+    }
+
     /** The direct kernel gives the same bits on weights packed at load as on weights it packs per call. */
     @Test
     void directPackedAtLoadEqualsPackedPerCall() {
