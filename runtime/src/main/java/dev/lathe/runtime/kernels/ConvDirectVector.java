@@ -78,6 +78,10 @@ final class ConvDirectVector {
                                  float[] bp, int bpOff, ConvGeometry g, Activation act, boolean maxPool2x2, float[] out, int outOff,
                                  int oh, int ow, Parallelism par) {
         int hp = h + g.padTop() + g.padBottom(), wp = w + g.padLeft() + g.padRight();
+        if (maxPool2x2 && ConvDirectPooledVector.applies(wp, act)) {
+            ConvDirectPooledVector.convolve(x, xOff, batch, cin, h, w, wd, cout, kh, kw, bp, bpOff, g, act, out, outOff, oh, ow, par);
+            return;
+        }
         int plane = hp * wp;
         int image = cin * plane + TILE; // the last tile may read past the last plane
         int wide = (oh - 1) * wp + ow; // wide pixels that hold outputs
