@@ -38,12 +38,7 @@ final class ConvDirectPooledVector {
         int hp = h + g.padTop() + g.padBottom();
         int plane = hp * WP, image = cin * plane + ConvDirectVector.TILE;
         int kk = cin * kh * kw;
-        int[] tapOff = new int[kk];
-        for (int c = 0, i = 0; c < cin; c++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) tapOff[i++] = c * plane + ky * g.dilationH() * WP + kx * g.dilationW();
-            }
-        }
+        int[] tapOff = ConvImplicitVector.tapOffsets(cin, kh, kw, g, plane, WP);
         int ph = oh / 2, pw = ow / 2, pooled = ph * pw, quads = (cout + 3) / 4;
         boolean relu = act == Activation.RELU;
         VectorMask<Float> store = S.indexInRange(0, pw);
