@@ -36,9 +36,9 @@ final class ConvDirectPooledVector {
     static void convolve(float[] x, int xOff, int batch, int cin, int h, int w, float[] wd, int cout, int kh, int kw, float[] bp, int bpOff,
                          ConvGeometry g, Activation act, float[] out, int outOff, int oh, int ow, Parallelism par) {
         int hp = h + g.padTop() + g.padBottom();
-        int plane = hp * WP, image = cin * plane + ConvDirectVector.TILE;
+        int plane = hp * WP, image = ConvPadding.imageFloats(cin, plane);
         int kk = cin * kh * kw;
-        int[] tapOff = ConvImplicitVector.tapOffsets(cin, kh, kw, g, plane, WP);
+        int[] tapOff = ConvPadding.tapOffsets(cin, kh, kw, g, plane, WP);
         int ph = oh / 2, pw = ow / 2, pooled = ph * pw, quads = (cout + 3) / 4;
         boolean relu = act == Activation.RELU;
         VectorMask<Float> store = S.indexInRange(0, pw);
@@ -46,7 +46,7 @@ final class ConvDirectPooledVector {
         Parallelism p = par.forWork(2L * batch * cout * kk * oh * ow, Parallelism.MIN_WORK_PER_THREAD);
         p.forEach(batch, b -> {
             float[] xp = Scratch.get(Scratch.CONV_COLUMNS, image);
-            ConvDirectVector.pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, WP, xp, 0);
+            ConvPadding.pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, WP, xp, 0);
             int ob = outOff + b * cout * pooled;
             for (int qd = 0; qd < quads; qd++) {
                 int wi = qd / 2 * kk * 8 + qd % 2 * 4, bi = bpOff + qd * 4;

@@ -1,7 +1,6 @@
 package dev.lathe.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,7 +26,7 @@ final class ConvDirectVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Wide pixels per tile: two vectors. */
-    static final int TILE = 2 * L;
+    private static final int TILE = 2 * L;
     /** Output channels per block: 8 x 2 accumulators fit AVX-512's 32 registers; 4 x 2 fit AVX2's 16. */
     static final int MR = L >= 16 ? 8 : 4;
     /** Above this many padded input floats per image (L2-sized), im2col + GEMM's blocking wins. */
@@ -37,8 +36,6 @@ final class ConvDirectVector {
     private static final int SHORT_KK = 32;
     /** Padded floats per group of images (16 MB). */
     private static final int MAX_PADDED_GROUP = 1 << 22;
-    /** The reduction's input offsets, per calling thread (read by the workers during the call). */
-    private static final ThreadLocal<int[]> TAP_OFFSETS = ThreadLocal.withInitial(() -> new int[64]);
 
     private ConvDirectVector() {}
 
@@ -83,23 +80,13 @@ final class ConvDirectVector {
             return;
         }
         int plane = hp * wp;
-        int image = cin * plane + TILE; // the last tile may read past the last plane
+        int image = ConvPadding.imageFloats(cin, plane); // the last tile may read past the last plane
         int wide = (oh - 1) * wp + ow; // wide pixels that hold outputs
         int tiles = (wide + TILE - 1) / TILE;
         int taps = kh * kw;
         // Input offset of reduction step i = (c, ky, kx), so the tile's loop has one induction variable
         // (bounds checks on the weights and offsets then leave the loop).
-        int[] tapOff = TAP_OFFSETS.get();
-        if (tapOff.length < cin * taps) {
-            tapOff = new int[cin * taps];
-            TAP_OFFSETS.set(tapOff);
-        }
-        for (int c = 0, i = 0; c < cin; c++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) tapOff[i++] = c * plane + ky * g.dilationH() * wp + kx * g.dilationW();
-            }
-        }
-        int[] taps0 = tapOff;
+        int[] taps0 = ConvPadding.tapOffsets(cin, kh, kw, g, plane, wp);
         int blocks = (cout + MR - 1) / MR;
         int pixels = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow;
         long perImage = 2L * cout * cin * taps * tiles * TILE;
@@ -112,7 +99,7 @@ final class ConvDirectVector {
         if (batch > 1 && (threads == 1 || batch % threads == 0 || batch >= 4 * threads)) {
             perTask.forEach(batch, b -> {
                 float[] own = Scratch.get(Scratch.CONV_COLUMNS, image);
-                pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, own, 0);
+                ConvPadding.pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, own, 0);
                 for (int ob = 0; ob < blocks; ob++) {
                     block(own, 0, cin * taps, taps0, wd, bp, bpOff, ob, cout, act, 0, tiles, wide, wp, oh, ow, maxPool2x2,
                             out, outOff + b * cout * pixels, pixels);
@@ -132,7 +119,7 @@ final class ConvDirectVector {
         int chunks = maxPool2x2 ? 1 : Math.min(tiles, Math.max(1, (p.threads() + group * blocks - 1) / (group * blocks)));
         for (int first = 0; first < batch; first += group) {
             int b0 = first, n = Math.min(group, batch - first);
-            p.forEach(n, i -> pad(x, xOff + (b0 + i) * cin * h * w, cin, h, w, g, hp, wp, padded, i * image));
+            p.forEach(n, i -> ConvPadding.pad(x, xOff + (b0 + i) * cin * h * w, cin, h, w, g, hp, wp, padded, i * image));
             p.forEach(n * blocks * chunks, t -> {
                 int i = t / (blocks * chunks), ob = t / chunks % blocks, ch = t % chunks;
                 int t0 = tiles * ch / chunks, t1 = tiles * (ch + 1) / chunks;
@@ -160,24 +147,6 @@ final class ConvDirectVector {
     /** dst[d + o] = bias[biasOff + o] for o < cout, zero up to blocks * MR (all zero without a bias). */
     private static void packBiases(float[] bias, int biasOff, int cout, int blocks, float[] dst, int d) {
         for (int o = 0; o < blocks * MR; o++) dst[d + o] = bias == null || o >= cout ? 0f : bias[biasOff + o];
-    }
-
-    /**
-     * Copies image x [cin, h, w] into zeroed planes [cin, hp, wp] at dst[d], plus a zero tail of one tile.
-     * Rows go by vectors, the last one masked: a System.arraycopy call per 14-float row cost 5% of the
-     * CNN at batch 16.
-     */
-    static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
-        int plane = hp * wp, full = w - w % L;
-        VectorMask<Float> tail = S.indexInRange(0, w - full);
-        java.util.Arrays.fill(dst, d, d + cin * plane + TILE, 0f);
-        for (int c = 0; c < cin; c++) {
-            int row = d + c * plane + g.padTop() * wp + g.padLeft();
-            for (int y = 0, s = xOff + c * h * w; y < h; y++, s += w, row += wp) {
-                for (int j = 0; j < full; j += L) FloatVector.fromArray(S, x, s + j).intoArray(dst, row + j);
-                if (full < w) FloatVector.fromArray(S, x, s + full, tail).intoArray(dst, row + full, tail);
-            }
-        }
     }
 
     /**

@@ -34,8 +34,6 @@ final class ConvImplicitVector {
     static final int MR = 8;
     /** Padded floats per group of images (16 MB). */
     private static final int MAX_PADDED_GROUP = 1 << 22;
-    /** The reduction's input offsets, per calling thread (read by the workers during the call). */
-    private static final ThreadLocal<int[]> TAP_OFFSETS = ThreadLocal.withInitial(() -> new int[64]);
 
     private ConvImplicitVector() {}
 
@@ -47,8 +45,8 @@ final class ConvImplicitVector {
                         ConvGeometry g, Activation act, boolean maxPool2x2, float[] out, int outOff, int oh, int ow, Parallelism par) {
         int kh = weight.kh(), kw = weight.kw(), cout = weight.cout(), kk = cin * kh * kw;
         int hp = h + g.padTop() + g.padBottom(), wp = w + g.padLeft() + g.padRight();
-        int plane = hp * wp, image = cin * plane;
-        int[] tapOff = tapOffsets(cin, kh, kw, g, plane, wp);
+        int plane = hp * wp, image = ConvPadding.imageFloats(cin, plane);
+        int[] tapOff = ConvPadding.tapOffsets(cin, kh, kw, g, plane, wp);
         int panels = (cout + NR - 1) / NR;
         int outputs = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow; // per channel and image
         int tiles = (outputs + outputsPerTile(maxPool2x2) - 1) / outputsPerTile(maxPool2x2);
@@ -60,7 +58,7 @@ final class ConvImplicitVector {
                 panels, tiles);
         for (int first = 0; first < batch; first += group) {
             int b0 = first, n = Math.min(group, batch - first);
-            p.forEach(n, i -> pad(x, xOff + (b0 + i) * cin * h * w, cin, h, w, g, hp, wp, padded, i * image));
+            p.forEach(n, i -> ConvPadding.pad(x, xOff + (b0 + i) * cin * h * w, cin, h, w, g, hp, wp, padded, i * image));
             int total = n * panels * tiles;
             // A few chunks per thread balance uneven progress; each chunk's tiles share a weight panel where they can.
             int chunks = Math.min(total, p.threads() == 1 ? 1 : 4 * p.threads());
@@ -70,38 +68,6 @@ final class ConvImplicitVector {
 
     private static int outputsPerTile(boolean maxPool2x2) {
         return maxPool2x2 ? MR / 4 : MR;
-    }
-
-    /** Input offset of reduction step i = (c, ky, kx) in a padded image. */
-    static int[] tapOffsets(int cin, int kh, int kw, ConvGeometry g, int plane, int wp) {
-        int kk = cin * kh * kw;
-        int[] tapOff = TAP_OFFSETS.get();
-        if (tapOff.length < kk) {
-            tapOff = new int[kk];
-            TAP_OFFSETS.set(tapOff);
-        }
-        for (int c = 0, i = 0; c < cin; c++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) tapOff[i++] = c * plane + ky * g.dilationH() * wp + kx * g.dilationW();
-            }
-        }
-        return tapOff;
-    }
-
-    /** Copies image x [cin, h, w] into planes [cin, hp, wp] at dst[d], writing zeros only on the padding. */
-    static void pad(float[] x, int xOff, int cin, int h, int w, ConvGeometry g, int hp, int wp, float[] dst, int d) {
-        int pt = g.padTop(), pl = g.padLeft(), pr = g.padRight();
-        for (int c = 0; c < cin; c++) {
-            int p0 = d + c * hp * wp;
-            java.util.Arrays.fill(dst, p0, p0 + pt * wp + pl, 0f);
-            int row = p0 + pt * wp + pl;
-            for (int y = 0, s = xOff + c * h * w; y < h; y++, s += w, row += wp) {
-                System.arraycopy(x, s, dst, row, w);
-                // This row's right padding and the next row's left padding are adjacent.
-                java.util.Arrays.fill(dst, row + w, Math.min(row + w + pr + pl, p0 + hp * wp), 0f);
-            }
-            java.util.Arrays.fill(dst, Math.min(row - pl, p0 + hp * wp), p0 + hp * wp, 0f);
-        }
     }
 
     /** One call's constants; {@link #run} computes a range of (image, panel, tile) tasks. */

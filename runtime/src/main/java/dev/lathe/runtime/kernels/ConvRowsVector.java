@@ -40,8 +40,8 @@ final class ConvRowsVector {
                         ConvGeometry g, Activation act, boolean maxPool2x2, float[] out, int outOff, int oh, int ow, Parallelism par) {
         int kh = weight.kh(), kw = weight.kw(), cout = weight.cout(), kk = cin * kh * kw;
         int hp = h + g.padTop() + g.padBottom(), wp = w + g.padLeft() + g.padRight();
-        int plane = hp * wp, image = cin * plane + ConvDirectVector.TILE; // the padding copy's zero tail
-        int[] tapOff = ConvImplicitVector.tapOffsets(cin, kh, kw, g, plane, wp);
+        int plane = hp * wp, image = ConvPadding.imageFloats(cin, plane);
+        int[] tapOff = ConvPadding.tapOffsets(cin, kh, kw, g, plane, wp);
         int panels = (cout + NR - 1) / NR;
         int outputs = maxPool2x2 ? (oh / 2) * (ow / 2) : oh * ow;
         // As ConvDirectVector: a split batch-1 CNN layer lost more to the hand-off than it gained.
@@ -52,7 +52,7 @@ final class ConvRowsVector {
             // and convolves it while it is in cache (padding all first, on any thread, scaled 1.3x on 2 threads).
             p.forEach(batch, b -> {
                 float[] own = Scratch.get(Scratch.CONV_COLUMNS, image);
-                ConvDirectVector.pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, own, 0);
+                ConvPadding.pad(x, xOff + b * cin * h * w, cin, h, w, g, hp, wp, own, 0);
                 for (int panel = 0; panel < panels; panel++) {
                     image(own, 0, wp, tapOff, kk, wd, panel * kk * NR, bias, biasOff, panel, cout, act, maxPool2x2, oh, ow,
                             out, outOff + b * cout * outputs + panel * NR * outputs, outputs, 0, 1);
@@ -64,7 +64,7 @@ final class ConvRowsVector {
         Parallelism q = par.forWork(2L * cout * kk * oh * ow, Parallelism.MIN_WORK_PER_THREAD);
         int parts = Math.max(1, Math.min(maxPool2x2 ? oh / 2 : oh, (q.threads() + panels - 1) / panels));
         float[] padded = Scratch.get(Scratch.CONV_COLUMNS, image);
-        ConvDirectVector.pad(x, xOff, cin, h, w, g, hp, wp, padded, 0);
+        ConvPadding.pad(x, xOff, cin, h, w, g, hp, wp, padded, 0);
         q.forEach(panels * parts, t -> image(padded, 0, wp, tapOff, kk, wd, t / parts * kk * NR, bias, biasOff, t / parts, cout, act, maxPool2x2,
                 oh, ow, out, outOff + t / parts * NR * outputs, outputs, t % parts, parts));
     }
