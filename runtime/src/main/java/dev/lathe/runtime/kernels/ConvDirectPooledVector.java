@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link ConvDirectVector} followed by a 2x2 stride-2 max pool, for images whose padded rows fit two
- * 512-bit vectors: planes are padded to rows of exactly {@link #WP} = 2L floats, so a register tile of
+ * {@link ConvDirectVector} followed by a 2x2 stride-2 max pool, for images whose padded rows need two
+ * 512-bit vectors (more than 16 floats, at most 32): planes are padded to rows of exactly {@link #WP} = 2L floats, so a register tile of
  * 4 output channels x 2 output rows x 2 vectors holds two whole wide rows per channel, and the pool
  * (vertical max, then even and odd columns de-interleaved) runs on the accumulators and stores the
  * pooled row straight into NCHW. The general kernel stores each tile to a buffer and pools from there,
@@ -27,9 +27,13 @@ final class ConvDirectPooledVector {
 
     private ConvDirectPooledVector() {}
 
-    /** With 512-bit vectors, padded rows of at most 2L floats, no activation or ReLU, 8-channel weight blocks. */
+    /**
+     * With 512-bit vectors, padded rows of more than L and at most 2L floats, no activation or ReLU, 8-channel
+     * weight blocks. Narrower rows would be mostly padding at width 2L (a 14x14 layer, rows of 16, ran 2x
+     * slower here than in the general kernel).
+     */
     static boolean applies(int wp, Activation act) {
-        return L == 16 && ConvDirectVector.MR == 8 && wp <= WP && (act == Activation.NONE || act == Activation.RELU);
+        return L == 16 && ConvDirectVector.MR == 8 && wp > L && wp <= WP && (act == Activation.NONE || act == Activation.RELU);
     }
 
     /** wd: [block][(c, tap)][8] weights; bp[bpOff + o]: bias of channel o, zero up to the blocks. Out [batch, cout, oh / 2, ow / 2]. */
